@@ -1,0 +1,46 @@
+import { base32ToBytes, hexToBytes } from '@nemid-sim/core';
+import { InvalidArgumentError } from 'commander';
+
+/**
+ * Parsers for commander options. They throw commander's InvalidArgumentError, which commander
+ * turns into "error: option '--x <n>' argument 'y' is invalid. <reason>" and exit code 2.
+ */
+export function integerOption(name: string, min: number, max: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${name} must be a whole number.`);
+    const n = Number(value.trim());
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be from ${min} to ${max}.`);
+    }
+    return n;
+  };
+}
+
+export function numberOption(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value.trim());
+    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}.`);
+    }
+    return n;
+  };
+}
+
+export function choiceOption<T extends string>(name: string, choices: readonly T[]) {
+  return (value: string): T => {
+    if (!(choices as readonly string[]).includes(value)) {
+      throw new InvalidArgumentError(`${name} must be one of ${choices.join(', ')}.`);
+    }
+    return value as T;
+  };
+}
+
+/** A secret from --secret HEX or --secret-base32 TEXT; exactly one must be given. */
+export function secretFrom(opts: { secret?: string; secretBase32?: string }): Uint8Array {
+  if (opts.secret !== undefined && opts.secretBase32 !== undefined) {
+    throw new RangeError('give either --secret or --secret-base32, not both');
+  }
+  if (opts.secret !== undefined) return hexToBytes(opts.secret);
+  if (opts.secretBase32 !== undefined) return base32ToBytes(opts.secretBase32);
+  throw new RangeError('a secret is required: --secret HEX or --secret-base32 TEXT');
+}

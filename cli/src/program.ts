@@ -1,0 +1,16 @@
+import { Command } from 'commander';
+import { registerOtpCommands } from './commands/otp.js';
+
+export const VERSION = '0.1.0';
+
+/** The whole `nemid` command tree. Each part registers its own subcommands. */
+export function buildProgram(): Command {
+  const program = new Command('nemid')
+    .description(
+      'NemID simulator: one-time codes, key cards (nøglekort), a token device (nøgleviser) and a server verifier',
+    )
+    .version(VERSION)
+    .exitOverride();
+  registerOtpCommands(program);
+  return program;
+}
