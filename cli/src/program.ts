@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerDeviceCommands } from './commands/device.js';
 import { registerOtpCommands } from './commands/otp.js';
 
 export const VERSION = '0.1.0';
@@ -12,5 +13,6 @@ export function buildProgram(): Command {
     .version(VERSION)
     .exitOverride();
   registerOtpCommands(program);
+  registerDeviceCommands(program);
   return program;
 }

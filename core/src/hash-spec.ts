@@ -12,7 +12,8 @@ export interface HashSpec {
   /** Length of the message schedule in int32s (80, 64, or 160 for SHA-512's 80 halves-pairs). */
   readonly scheduleInts: number;
   readonly iv: readonly number[];
-  readonly compress: (state: Int32Array, w: Int32Array) => void;
+  /** Compresses block w into the chaining value `init` (default: `state` itself), writing `state`. */
+  readonly compress: (state: Int32Array, w: Int32Array, init?: Int32Array) => void;
 }
 
 export const HASHES: Readonly<Record<Algorithm, HashSpec>> = {

@@ -1,4 +1,4 @@
-import { byteOf, digest, type HashSpec, loadBlock } from './hash-spec.js';
+import { digest, type HashSpec, loadBlock } from './hash-spec.js';
 
 /**
  * HMAC (RFC 2104) with the inner and outer pad states computed once per key, specialised for
@@ -8,27 +8,31 @@ export class CounterMac {
   private readonly inner: Int32Array;
   private readonly outer: Int32Array;
   private readonly state: Int32Array;
-  private readonly w: Int32Array;
-  private readonly blockInts: number;
+  // Two message blocks whose padding and length words are written once, here: the compression
+  // functions never modify w[0..15], so each MAC only writes the counter and the inner digest.
+  private readonly innerBlock: Int32Array;
+  private readonly outerBlock: Int32Array;
   private readonly digestInts: number;
-  private readonly innerBits: number;
-  private readonly outerBits: number;
-  private readonly lastByte: number;
-  private readonly compress: (state: Int32Array, w: Int32Array) => void;
+  private readonly lastWord: number;
+  private readonly compress: (state: Int32Array, w: Int32Array, init?: Int32Array) => void;
 
   constructor(spec: HashSpec, key: Uint8Array) {
     this.compress = spec.compress;
-    this.blockInts = spec.blockBytes >> 2;
+    const blockInts = spec.blockBytes >> 2;
     this.digestInts = spec.digestBytes >> 2;
-    this.innerBits = (spec.blockBytes + 8) * 8;
-    this.outerBits = (spec.blockBytes + spec.digestBytes) * 8;
-    this.lastByte = spec.digestBytes - 1;
-    this.w = new Int32Array(spec.scheduleInts);
+    this.lastWord = (spec.digestBytes >> 2) - 1;
     this.state = new Int32Array(spec.iv.length);
+    this.innerBlock = new Int32Array(spec.scheduleInts);
+    this.innerBlock[2] = 0x80000000 | 0;
+    this.innerBlock[blockInts - 1] = (spec.blockBytes + 8) * 8;
+    this.outerBlock = new Int32Array(spec.scheduleInts);
+    this.outerBlock[this.digestInts] = 0x80000000 | 0;
+    this.outerBlock[blockInts - 1] = (spec.blockBytes + spec.digestBytes) * 8;
     const k = key.length > spec.blockBytes ? digest(spec, key) : key;
     const block = new Uint8Array(spec.blockBytes);
-    this.inner = padState(spec, block, k, 0x36, this.w);
-    this.outer = padState(spec, block, k, 0x5c, this.w);
+    const scratch = new Int32Array(spec.scheduleInts);
+    this.inner = padState(spec, block, k, 0x36, scratch);
+    this.outer = padState(spec, block, k, 0x5c, scratch);
     block.fill(0);
   }
 
@@ -37,35 +41,23 @@ export class CounterMac {
    * to a 31-bit number.
    */
   truncated(hi: number, lo: number): number {
-    const w = this.w;
     const s = this.state;
-    const n = this.blockInts;
-    copy(s, this.inner);
-    w[0] = hi;
-    w[1] = lo;
-    w[2] = 0x80000000 | 0;
-    for (let i = 3; i < n - 1; i++) w[i] = 0;
-    w[n - 1] = this.innerBits;
-    this.compress(s, w);
+    const iw = this.innerBlock;
+    const ow = this.outerBlock;
+    iw[0] = hi;
+    iw[1] = lo;
+    this.compress(s, iw, this.inner);
     const d = this.digestInts;
-    for (let i = 0; i < d; i++) w[i] = s[i];
-    w[d] = 0x80000000 | 0;
-    for (let i = d + 1; i < n - 1; i++) w[i] = 0;
-    w[n - 1] = this.outerBits;
-    copy(s, this.outer);
-    this.compress(s, w);
-    const off = byteOf(s, this.lastByte) & 0x0f;
-    return (
-      ((byteOf(s, off) & 0x7f) << 24) |
-      (byteOf(s, off + 1) << 16) |
-      (byteOf(s, off + 2) << 8) |
-      byteOf(s, off + 3)
-    );
+    for (let i = 0; i < d; i++) ow[i] = s[i];
+    this.compress(s, ow, this.outer);
+    // The offset is the low nibble of the digest's last byte; the 4 bytes it points at span at
+    // most two words.
+    const off = s[this.lastWord] & 0x0f;
+    const i = off >> 2;
+    const shift = (off & 3) << 3;
+    const bytes = shift === 0 ? s[i] : (s[i] << shift) | (s[i + 1] >>> (32 - shift));
+    return bytes & 0x7fffffff;
   }
-}
-
-function copy(dst: Int32Array, src: Int32Array): void {
-  for (let i = 0; i < src.length; i++) dst[i] = src[i];
 }
 
 function padState(

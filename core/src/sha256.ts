@@ -18,7 +18,7 @@ const K = new Int32Array([
   0xc67178f2,
 ]);
 
-export function sha256Compress(state: Int32Array, w: Int32Array): void {
+export function sha256Compress(state: Int32Array, w: Int32Array, init: Int32Array = state): void {
   for (let t = 16; t < 64; t++) {
     const x = w[t - 15];
     const y = w[t - 2];
@@ -26,14 +26,14 @@ export function sha256Compress(state: Int32Array, w: Int32Array): void {
     const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
     w[t] = (s1 + w[t - 7] + s0 + w[t - 16]) | 0;
   }
-  let a = state[0];
-  let b = state[1];
-  let c = state[2];
-  let d = state[3];
-  let e = state[4];
-  let f = state[5];
-  let g = state[6];
-  let h = state[7];
+  let a = init[0];
+  let b = init[1];
+  let c = init[2];
+  let d = init[3];
+  let e = init[4];
+  let f = init[5];
+  let g = init[6];
+  let h = init[7];
   for (let t = 0; t < 64; t++) {
     const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
     const t1 = (h + S1 + ((e & f) ^ (~e & g)) + K[t] + w[t]) | 0;
@@ -48,12 +48,12 @@ export function sha256Compress(state: Int32Array, w: Int32Array): void {
     b = a;
     a = (t1 + t2) | 0;
   }
-  state[0] = (state[0] + a) | 0;
-  state[1] = (state[1] + b) | 0;
-  state[2] = (state[2] + c) | 0;
-  state[3] = (state[3] + d) | 0;
-  state[4] = (state[4] + e) | 0;
-  state[5] = (state[5] + f) | 0;
-  state[6] = (state[6] + g) | 0;
-  state[7] = (state[7] + h) | 0;
+  state[0] = (init[0] + a) | 0;
+  state[1] = (init[1] + b) | 0;
+  state[2] = (init[2] + c) | 0;
+  state[3] = (init[3] + d) | 0;
+  state[4] = (init[4] + e) | 0;
+  state[5] = (init[5] + f) | 0;
+  state[6] = (init[6] + g) | 0;
+  state[7] = (init[7] + h) | 0;
 }

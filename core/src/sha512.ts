@@ -33,7 +33,7 @@ const K = new Int32Array([
 
 const TWO32 = 4294967296;
 
-export function sha512Compress(state: Int32Array, w: Int32Array): void {
+export function sha512Compress(state: Int32Array, w: Int32Array, init: Int32Array = state): void {
   for (let t = 16; t < 80; t++) {
     // sigma0(w[t-15]) = rotr1 ^ rotr8 ^ shr7
     const xh = w[2 * t - 30];
@@ -49,22 +49,22 @@ export function sha512Compress(state: Int32Array, w: Int32Array): void {
     w[2 * t] = (s1h + w[2 * t - 14] + s0h + w[2 * t - 32] + ((lo / TWO32) | 0)) | 0;
     w[2 * t + 1] = lo | 0;
   }
-  let ah = state[0];
-  let al = state[1];
-  let bh = state[2];
-  let bl = state[3];
-  let ch = state[4];
-  let cl = state[5];
-  let dh = state[6];
-  let dl = state[7];
-  let eh = state[8];
-  let el = state[9];
-  let fh = state[10];
-  let fl = state[11];
-  let gh = state[12];
-  let gl = state[13];
-  let hh = state[14];
-  let hl = state[15];
+  let ah = init[0];
+  let al = init[1];
+  let bh = init[2];
+  let bl = init[3];
+  let ch = init[4];
+  let cl = init[5];
+  let dh = init[6];
+  let dl = init[7];
+  let eh = init[8];
+  let el = init[9];
+  let fh = init[10];
+  let fl = init[11];
+  let gh = init[12];
+  let gl = init[13];
+  let hh = init[14];
+  let hl = init[15];
   for (let t = 0; t < 80; t++) {
     // Sigma1(e) = rotr14 ^ rotr18 ^ rotr41
     const S1h = ((eh >>> 14) | (el << 18)) ^ ((eh >>> 18) | (el << 14)) ^ ((el >>> 9) | (eh << 23));
@@ -101,18 +101,18 @@ export function sha512Compress(state: Int32Array, w: Int32Array): void {
     ah = (t1h + t2h + ((alo / TWO32) | 0)) | 0;
     al = alo | 0;
   }
-  addTo(state, 0, ah, al);
-  addTo(state, 2, bh, bl);
-  addTo(state, 4, ch, cl);
-  addTo(state, 6, dh, dl);
-  addTo(state, 8, eh, el);
-  addTo(state, 10, fh, fl);
-  addTo(state, 12, gh, gl);
-  addTo(state, 14, hh, hl);
+  addTo(state, init, 0, ah, al);
+  addTo(state, init, 2, bh, bl);
+  addTo(state, init, 4, ch, cl);
+  addTo(state, init, 6, dh, dl);
+  addTo(state, init, 8, eh, el);
+  addTo(state, init, 10, fh, fl);
+  addTo(state, init, 12, gh, gl);
+  addTo(state, init, 14, hh, hl);
 }
 
-function addTo(state: Int32Array, i: number, h: number, l: number): void {
-  const lo = (state[i + 1] >>> 0) + (l >>> 0);
-  state[i] = (state[i] + h + ((lo / TWO32) | 0)) | 0;
+function addTo(state: Int32Array, init: Int32Array, i: number, h: number, l: number): void {
+  const lo = (init[i + 1] >>> 0) + (l >>> 0);
+  state[i] = (init[i] + h + ((lo / TWO32) | 0)) | 0;
   state[i + 1] = lo | 0;
 }

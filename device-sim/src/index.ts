@@ -1,0 +1,43 @@
+export { capacityDerating, internalResistanceOhm, loadedVolts, openCircuitVolts, usableCapacityMah } from './battery.js';
+export { CELL_NAMES, CELLS, type CellName, type CellSpec, cellSpec, DEFAULT_CELL } from './cells.js';
+export {
+  type CrystalParams,
+  clockErrorSeconds,
+  DEFAULT_AGEING_PPM,
+  DEFAULT_TOLERANCE_PPM,
+  frequencyErrorPpm,
+  TEMPERATURE_COEFFICIENT,
+  TURNOVER_C,
+} from './crystal.js';
+export { createDevice, type DeviceOptions, LIMITS } from './device.js';
+export {
+  bringDeviceToNow,
+  type ClockSource,
+  DEVICE_FILE_FORMAT,
+  DEVICE_FILE_VERSION,
+  type DeviceFile,
+  deviceFromFile,
+  deviceNow,
+  deviceToFile,
+  randomSecret,
+  readDeviceFile,
+  SECRET_NOTICE,
+  type SavedDevice,
+  writeDeviceFile,
+} from './device-file.js';
+export { describeDuration, MAX_DURATION_SECONDS, parseDuration } from './duration.js';
+export {
+  type DisplayState,
+  type FirmwareConfig,
+  type FirmwareState,
+  freshState,
+  type OtpMode,
+  TokenFirmware,
+} from './firmware.js';
+export { type LifeOptions, type LifeResult, simulateLife } from './life.js';
+export { DEFAULT_DISPLAY_SECONDS, DEFAULT_LOADS, type LoadProfile } from './loads.js';
+export { Xoshiro128 } from './prng.js';
+export { formatSerial, parseSerial } from './serial.js';
+export { SECONDS_PER_DAY, SECONDS_PER_YEAR } from './units.js';
+export { lifeChart, lifeSvg } from './life-chart.js';
+export { type RunDeviceUiOptions, runDeviceUi } from './run-ui.js';

@@ -1,0 +1,48 @@
+export { type AtomicStream, FileExistsError, openAtomicStream, writeFileAtomic } from './atomic-file.js';
+export {
+  type Batch,
+  CARD_SECRET_BYTES,
+  type CardRecord,
+  createBatch,
+  findCard,
+  MAX_BATCH_CARDS,
+  type NewBatchOptions,
+  type RandomBytes,
+} from './batch.js';
+export {
+  ALGORITHM_XCHACHA20_POLY1305,
+  BATCH_FORMAT_VERSION,
+  BATCH_KEY_BYTES,
+  BATCH_MAGIC,
+  BatchFileError,
+  decryptBatch,
+  encryptBatch,
+} from './batch-codec.js';
+export { layoutCard } from './card-layout.js';
+export type { Drawing, DrawItem } from './drawing.js';
+export { formatKeyFile, parseKeyFile, readBatchFile, readKeyFile, writeBatchFile, writeNewKeyFile } from './files.js';
+export {
+  BLEED_MM,
+  CARD_PANELS,
+  ID1_HEIGHT_MM,
+  ID1_WIDTH_MM,
+  impose,
+  PAPERS,
+  type Paper,
+  UNFOLDED_HEIGHT_MM,
+} from './geometry.js';
+export { layoutMagnaprint, MAGNA_KEY_FONT_PT } from './magnaprint-layout.js';
+export { type PdfOptions, renderPdf } from './pdf-render.js';
+export { type PrintedKey, printedKeys } from './printed-keys.js';
+export { type Progress, progressBar } from './progress.js';
+export {
+  formatSerial,
+  isValidSerial,
+  parseSerial,
+  randomSerial,
+  SERIAL_LETTERS,
+  SERIAL_PATTERN,
+  serialCheckDigit,
+} from './serial.js';
+export { renderSvg } from './svg-render.js';
+export { renderText } from './text-render.js';

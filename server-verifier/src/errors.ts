@@ -1,0 +1,52 @@
+/**
+ * Error codes. The DanID codes (AUTH0xx, LOCK0xx) follow the texts of the real log-on dialog; the
+ * others are this library's own. A code never tells whether a user id exists: an unknown user id
+ * fails exactly like a wrong password, lockouts included.
+ */
+export const ERROR_TEXTS = {
+  AUTH001: 'Wrong user id or password.',
+  AUTH002: 'Wrong key. Check the card number and the key number, and try again.',
+  AUTH003: 'The log-on has expired or was already used. Please start again.',
+  AUTH004: 'Your key card or key display is temporarily quarantined after too many wrong keys.',
+  AUTH005: 'Your NemID is blocked. Please contact support.',
+  AUTH006: 'You have no keys left and no next key card.',
+  AUTH007: 'Your password is revoked. Please ask for a new one.',
+  AUTH008: 'This key card or key display is blocked.',
+  AUTH009: 'The transactions differ from the ones shown when the key was asked for.',
+  AUTH010: 'The key has been used before. Please use the key asked for.',
+  AUTH011: 'Please press the button again and enter the next key from your key display.',
+  AUTH012: 'This NemID cannot be used here.',
+  LOCK001: 'Wrong user id or password 5 times: your password is locked for 8 hours.',
+  LOCK002: 'Your password is locked permanently. Please ask for a new one.',
+  LOCK003: 'Too many wrong keys: your key card or key display is revoked.',
+  INVALID_INPUT: 'The input is not valid.',
+  NOT_FOUND: 'Not found.',
+  CONFLICT: 'The request conflicts with the current state.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_TEXTS;
+
+/**
+ * Every refusal of the verifier. `message` is safe to show to the user and never holds a secret, a
+ * code or a key. `detail` explains INVALID_INPUT / NOT_FOUND / CONFLICT to the calling developer.
+ */
+export class VerifierError extends Error {
+  override readonly name = 'VerifierError';
+
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+    /** AUTH011: the challenge to answer with the next code. */
+    readonly retry?: unknown,
+  ) {
+    super(detail === undefined ? ERROR_TEXTS[code] : `${ERROR_TEXTS[code]} ${detail}`);
+  }
+}
+
+export function invalid(detail: string): VerifierError {
+  return new VerifierError('INVALID_INPUT', detail);
+}
+
+export function isVerifierError(e: unknown, code?: ErrorCode): e is VerifierError {
+  return e instanceof VerifierError && (code === undefined || e.code === code);
+}
