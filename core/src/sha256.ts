@@ -1,7 +1,8 @@
 /**
  * SHA-256 compression (FIPS 180-4 §6.2) on preallocated 32-bit words.
  *
- * `w` must hold 64 words: the caller fills w[0..15] and the schedule is expanded in place.
+ * `w` must hold 64 words: the caller fills w[0..15] and the schedule is expanded in place (w[0..15]
+ * are never written, so a caller may keep padding words there between calls).
  */
 export const SHA256_IV: readonly number[] = [
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
@@ -34,19 +35,114 @@ export function sha256Compress(state: Int32Array, w: Int32Array, init: Int32Arra
   let f = init[5];
   let g = init[6];
   let h = init[7];
-  for (let t = 0; t < 64; t++) {
-    const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-    const t1 = (h + S1 + ((e & f) ^ (~e & g)) + K[t] + w[t]) | 0;
-    const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-    const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
-    h = g;
-    g = f;
-    f = e;
-    e = (d + t1) | 0;
-    d = c;
-    c = b;
-    b = a;
-    a = (t1 + t2) | 0;
+  let t1 = 0;
+  // Eight rounds per iteration, with the roles of a..h rotating through the variable names
+  // instead of moving values between them.
+  for (let t = 0; t < 64; t += 8) {
+    t1 =
+      (h +
+        (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) +
+        (g ^ (e & (f ^ g))) +
+        K[t] +
+        w[t]) |
+      0;
+    d = (d + t1) | 0;
+    h =
+      (t1 +
+        (((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) +
+        ((a & b) | (c & (a | b)))) |
+      0;
+    t1 =
+      (g +
+        (((d >>> 6) | (d << 26)) ^ ((d >>> 11) | (d << 21)) ^ ((d >>> 25) | (d << 7))) +
+        (f ^ (d & (e ^ f))) +
+        K[t + 1] +
+        w[t + 1]) |
+      0;
+    c = (c + t1) | 0;
+    g =
+      (t1 +
+        (((h >>> 2) | (h << 30)) ^ ((h >>> 13) | (h << 19)) ^ ((h >>> 22) | (h << 10))) +
+        ((h & a) | (b & (h | a)))) |
+      0;
+    t1 =
+      (f +
+        (((c >>> 6) | (c << 26)) ^ ((c >>> 11) | (c << 21)) ^ ((c >>> 25) | (c << 7))) +
+        (e ^ (c & (d ^ e))) +
+        K[t + 2] +
+        w[t + 2]) |
+      0;
+    b = (b + t1) | 0;
+    f =
+      (t1 +
+        (((g >>> 2) | (g << 30)) ^ ((g >>> 13) | (g << 19)) ^ ((g >>> 22) | (g << 10))) +
+        ((g & h) | (a & (g | h)))) |
+      0;
+    t1 =
+      (e +
+        (((b >>> 6) | (b << 26)) ^ ((b >>> 11) | (b << 21)) ^ ((b >>> 25) | (b << 7))) +
+        (d ^ (b & (c ^ d))) +
+        K[t + 3] +
+        w[t + 3]) |
+      0;
+    a = (a + t1) | 0;
+    e =
+      (t1 +
+        (((f >>> 2) | (f << 30)) ^ ((f >>> 13) | (f << 19)) ^ ((f >>> 22) | (f << 10))) +
+        ((f & g) | (h & (f | g)))) |
+      0;
+    t1 =
+      (d +
+        (((a >>> 6) | (a << 26)) ^ ((a >>> 11) | (a << 21)) ^ ((a >>> 25) | (a << 7))) +
+        (c ^ (a & (b ^ c))) +
+        K[t + 4] +
+        w[t + 4]) |
+      0;
+    h = (h + t1) | 0;
+    d =
+      (t1 +
+        (((e >>> 2) | (e << 30)) ^ ((e >>> 13) | (e << 19)) ^ ((e >>> 22) | (e << 10))) +
+        ((e & f) | (g & (e | f)))) |
+      0;
+    t1 =
+      (c +
+        (((h >>> 6) | (h << 26)) ^ ((h >>> 11) | (h << 21)) ^ ((h >>> 25) | (h << 7))) +
+        (b ^ (h & (a ^ b))) +
+        K[t + 5] +
+        w[t + 5]) |
+      0;
+    g = (g + t1) | 0;
+    c =
+      (t1 +
+        (((d >>> 2) | (d << 30)) ^ ((d >>> 13) | (d << 19)) ^ ((d >>> 22) | (d << 10))) +
+        ((d & e) | (f & (d | e)))) |
+      0;
+    t1 =
+      (b +
+        (((g >>> 6) | (g << 26)) ^ ((g >>> 11) | (g << 21)) ^ ((g >>> 25) | (g << 7))) +
+        (a ^ (g & (h ^ a))) +
+        K[t + 6] +
+        w[t + 6]) |
+      0;
+    f = (f + t1) | 0;
+    b =
+      (t1 +
+        (((c >>> 2) | (c << 30)) ^ ((c >>> 13) | (c << 19)) ^ ((c >>> 22) | (c << 10))) +
+        ((c & d) | (e & (c | d)))) |
+      0;
+    t1 =
+      (a +
+        (((f >>> 6) | (f << 26)) ^ ((f >>> 11) | (f << 21)) ^ ((f >>> 25) | (f << 7))) +
+        (h ^ (f & (g ^ h))) +
+        K[t + 7] +
+        w[t + 7]) |
+      0;
+    e = (e + t1) | 0;
+    a =
+      (t1 +
+        (((b >>> 2) | (b << 30)) ^ ((b >>> 13) | (b << 19)) ^ ((b >>> 22) | (b << 10))) +
+        ((b & c) | (d & (b | c)))) |
+      0;
   }
   state[0] = (init[0] + a) | 0;
   state[1] = (init[1] + b) | 0;
