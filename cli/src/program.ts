@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { registerCardCommands } from './commands/card.js';
 import { registerDeviceCommands } from './commands/device.js';
+import { registerKeygenCommand } from './commands/keygen.js';
 import { registerOtpCommands } from './commands/otp.js';
 
 export const VERSION = '0.1.0';
@@ -13,6 +15,8 @@ export function buildProgram(): Command {
     .version(VERSION)
     .exitOverride();
   registerOtpCommands(program);
+  registerKeygenCommand(program);
+  registerCardCommands(program);
   registerDeviceCommands(program);
   return program;
 }

@@ -8,8 +8,8 @@ import { HOURS_PER_YEAR } from './units.js';
 
 // Open-circuit voltage by DoD: the flat Li/MnO2 plateau and the knee at the end of life, after the
 // discharge curves in the Energizer CR2032/CR2016 and Panasonic CR2032 datasheets.
-const OCV_DOD = new Float64Array([0, 0.05, 0.1, 0.5, 0.8, 0.9, 0.95, 0.98, 1]);
-const OCV_VOLTS = new Float64Array([3.2, 3.0, 2.95, 2.9, 2.82, 2.72, 2.58, 2.4, 2.0]);
+export const OCV_DOD = new Float64Array([0, 0.05, 0.1, 0.5, 0.8, 0.9, 0.95, 0.98, 1]);
+export const OCV_VOLTS = new Float64Array([3.2, 3.0, 2.95, 2.9, 2.82, 2.72, 2.58, 2.4, 2.0]);
 
 // Capacity available at a temperature, as a share of that at 20 degC and above (the lithium coin
 // cell capacity-versus-temperature curves in the same datasheets, rounded).
@@ -48,8 +48,12 @@ export function usableCapacityMah(cell: CellSpec, temperatureC: number): number 
 export function internalResistanceOhm(cell: CellSpec, dod: number, temperatureC: number): number {
   const d = Math.min(1, Math.max(0, dod));
   const d3 = d * d * d;
-  const cold = temperatureC < 25 ? 2 ** ((25 - temperatureC) / 20) : 1;
-  return cell.internalResistanceOhm * (1 + 4 * d3 * d3) * cold;
+  return cell.internalResistanceOhm * (1 + 4 * d3 * d3) * coldResistanceFactor(temperatureC);
+}
+
+/** How much the internal resistance grows in the cold (x2 for every 20 degC below 25 degC). */
+export function coldResistanceFactor(temperatureC: number): number {
+  return temperatureC < 25 ? 2 ** ((25 - temperatureC) / 20) : 1;
 }
 
 /** Terminal voltage while `milliamps` are drawn, volts. */

@@ -25,8 +25,8 @@ export const DEFAULT_TOLERANCE_PPM = 20;
 /** Default first-year ageing, +-ppm (FC-135: +-3 ppm/year max in the first year at 25 degC). */
 export const DEFAULT_AGEING_PPM = 3;
 /** Time constant of logarithmic ageing; fast ageing settles within the first weeks. */
-const AGEING_TAU_SECONDS = 30 * SECONDS_PER_DAY;
-const AGEING_NORM = Math.log(1 + SECONDS_PER_YEAR / AGEING_TAU_SECONDS);
+export const AGEING_TAU_SECONDS = 30 * SECONDS_PER_DAY;
+export const AGEING_NORM = Math.log(1 + SECONDS_PER_YEAR / AGEING_TAU_SECONDS);
 
 /** Static frequency error (tolerance plus temperature), ppm. */
 export function staticErrorPpm(c: CrystalParams): number {

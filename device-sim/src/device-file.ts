@@ -8,8 +8,7 @@ import type { FirmwareState, OtpMode, TokenFirmware } from './firmware.js';
 
 export const DEVICE_FILE_FORMAT = 'nemid-sim-device';
 export const DEVICE_FILE_VERSION = 1;
-export const SECRET_NOTICE =
-  'simulation secret: this file is not protected; do not use it for real accounts';
+export const SECRET_NOTICE = 'simulation secret: this file is not protected; do not use it for real accounts';
 
 /**
  * How the device's virtual time relates to the computer's clock. `wall`: the device lives in real
@@ -98,7 +97,12 @@ function parseState(v: unknown): FirmwareState {
   const o = v as Record<string, unknown>;
   return {
     trueUnix: field(o, 'trueUnix', isNumber, 'a number'),
-    counter: field(o, 'counter', (x): x is number => Number.isSafeInteger(x) && (x as number) >= 0, 'a counter'),
+    counter: field(
+      o,
+      'counter',
+      (x): x is number => Number.isSafeInteger(x) && (x as number) >= 0,
+      'a counter',
+    ),
     presses: field(o, 'presses', isNumber, 'a number'),
     chargeUsedMah: field(o, 'chargeUsedMah', isNumber, 'a number'),
     lowBattery: field(o, 'lowBattery', isBool, 'true or false'),
@@ -112,7 +116,11 @@ function parseState(v: unknown): FirmwareState {
 
 /** Checks a parsed device file and brings the device back. Errors name the field, never a value. */
 export function deviceFromFile(json: unknown): SavedDevice {
-  if (typeof json !== 'object' || json === null || (json as { format?: unknown }).format !== DEVICE_FILE_FORMAT) {
+  if (
+    typeof json !== 'object' ||
+    json === null ||
+    (json as { format?: unknown }).format !== DEVICE_FILE_FORMAT
+  ) {
     throw new BadFile('not a nemid device file');
   }
   const o = json as Record<string, unknown>;
@@ -149,7 +157,16 @@ export function deviceFromFile(json: unknown): SavedDevice {
 
 /** Reads a device file; a problem with it is one RangeError line naming the file. */
 export function readDeviceFile(path: string): SavedDevice {
-  const text = readFileSync(path, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new RangeError(`no such device file: ${path}`);
+    if (code === 'EISDIR') throw new RangeError(`${path} is a folder, not a device file`);
+    if (code === 'EACCES') throw new RangeError(`permission denied: ${path}`);
+    throw err;
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -169,7 +186,11 @@ export function readDeviceFile(path: string): SavedDevice {
  * renamed over the old one, so a crash leaves either the old file or the new one, never half.
  * With `exclusive`, refuses to replace an existing file.
  */
-export function writeDeviceFile(path: string, device: SavedDevice, options: { exclusive?: boolean } = {}): void {
+export function writeDeviceFile(
+  path: string,
+  device: SavedDevice,
+  options: { exclusive?: boolean } = {},
+): void {
   const text = `${JSON.stringify(deviceToFile(device), null, 2)}\n`;
   if (options.exclusive) {
     // Create the name first so two writers cannot both think the file is new.

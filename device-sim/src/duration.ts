@@ -30,7 +30,9 @@ export function parseDuration(text: string): number {
     at = part.lastIndex;
   }
   if (clean === '' || at !== clean.length) {
-    throw new RangeError('a duration is a number and a unit (s, m, h, d, w, y), e.g. 90s, 3h, 2d, 1y or 1d12h');
+    throw new RangeError(
+      'a duration is a number and a unit (s, m, h, d, w, y), e.g. 90s, 3h, 2d, 1y or 1d12h',
+    );
   }
   if (seconds > MAX_DURATION_SECONDS) throw new RangeError('a duration may be at most 100 years');
   return seconds;

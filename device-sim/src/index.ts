@@ -1,4 +1,10 @@
-export { capacityDerating, internalResistanceOhm, loadedVolts, openCircuitVolts, usableCapacityMah } from './battery.js';
+export {
+  capacityDerating,
+  internalResistanceOhm,
+  loadedVolts,
+  openCircuitVolts,
+  usableCapacityMah,
+} from './battery.js';
 export { CELL_NAMES, CELLS, type CellName, type CellSpec, cellSpec, DEFAULT_CELL } from './cells.js';
 export {
   type CrystalParams,
@@ -21,8 +27,8 @@ export {
   deviceToFile,
   randomSecret,
   readDeviceFile,
-  SECRET_NOTICE,
   type SavedDevice,
+  SECRET_NOTICE,
   writeDeviceFile,
 } from './device-file.js';
 export { describeDuration, MAX_DURATION_SECONDS, parseDuration } from './duration.js';
@@ -35,9 +41,9 @@ export {
   TokenFirmware,
 } from './firmware.js';
 export { type LifeOptions, type LifeResult, simulateLife } from './life.js';
+export { lifeChart, lifeSvg } from './life-chart.js';
 export { DEFAULT_DISPLAY_SECONDS, DEFAULT_LOADS, type LoadProfile } from './loads.js';
 export { Xoshiro128 } from './prng.js';
+export { type RunDeviceUiOptions, runDeviceUi } from './run-ui.js';
 export { formatSerial, parseSerial } from './serial.js';
 export { SECONDS_PER_DAY, SECONDS_PER_YEAR } from './units.js';
-export { lifeChart, lifeSvg } from './life-chart.js';
-export { type RunDeviceUiOptions, runDeviceUi } from './run-ui.js';

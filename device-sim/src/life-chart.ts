@@ -53,7 +53,8 @@ export function lifeSvg(r: LifeResult, title: string): string {
   const vMax = 3.3;
   const years = Math.max(r.years, 1e-9);
   const x = (y: number): number => left + ((W - left - right) * y) / years;
-  const y = (v: number): number => top + ((H - top - bottom) * (vMax - Math.max(vMin, Math.min(vMax, v)))) / (vMax - vMin);
+  const y = (v: number): number =>
+    top + ((H - top - bottom) * (vMax - Math.max(vMin, Math.min(vMax, v)))) / (vMax - vMin);
   const line = (series: Float64Array): string => {
     let d = '';
     for (let i = 0; i < series.length; i++) {

@@ -126,10 +126,16 @@ export function simulateLife(options: LifeOptions): LifeResult {
     ageingPpmFirstYear: crystal.ageingPpmFirstYear,
     years: (endUnix - LIFE_START_UNIX) / SECONDS_PER_YEAR,
     lowBatteryYears:
-      device.lowBatteryAtUnix === null ? null : (device.lowBatteryAtUnix - LIFE_START_UNIX) / SECONDS_PER_YEAR,
+      device.lowBatteryAtUnix === null
+        ? null
+        : (device.lowBatteryAtUnix - LIFE_START_UNIX) / SECONDS_PER_YEAR,
     clockDriftSeconds: device.clockErrorAt(endUnix),
     presses: device.presses,
-    endedBy: !device.dead ? 'limit' : device.chargeUsedMah >= device.usableCapacityMah ? 'exhausted' : 'brown-out',
+    endedBy: !device.dead
+      ? 'limit'
+      : device.chargeUsedMah >= device.usableCapacityMah
+        ? 'exhausted'
+        : 'brown-out',
     sampleYears: years.subarray(0, n),
     sampleVolts: volts.subarray(0, n),
     sampleLoadedVolts: loaded.subarray(0, n),

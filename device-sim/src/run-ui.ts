@@ -23,7 +23,8 @@ export async function runDeviceUi(options: RunDeviceUiOptions): Promise<void> {
     import('./ui/device-app.js'),
     import('./device-file.js'),
   ]);
-  const save = options.savePath === undefined ? undefined : () => writeDeviceFile(options.savePath!, options.device);
+  const save =
+    options.savePath === undefined ? undefined : () => writeDeviceFile(options.savePath!, options.device);
   const app = render(
     createElement(DeviceApp, {
       device: options.device,

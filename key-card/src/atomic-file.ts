@@ -44,7 +44,11 @@ async function commit(temp: string, path: string, overwrite: boolean): Promise<v
 }
 
 /** Writes `data` to `path` through a temporary file in the same directory and an atomic rename. */
-export async function writeFileAtomic(path: string, data: Uint8Array | string, options: AtomicWriteOptions = {}) {
+export async function writeFileAtomic(
+  path: string,
+  data: Uint8Array | string,
+  options: AtomicWriteOptions = {},
+) {
   const temp = tempPathFor(path);
   const handle = await open(temp, 'wx', options.mode ?? 0o644);
   try {
@@ -75,7 +79,10 @@ export interface AtomicStream {
   abort(): Promise<void>;
 }
 
-export async function openAtomicStream(path: string, options: AtomicWriteOptions = {}): Promise<AtomicStream> {
+export async function openAtomicStream(
+  path: string,
+  options: AtomicWriteOptions = {},
+): Promise<AtomicStream> {
   const temp = tempPathFor(path);
   if (!(options.overwrite ?? false)) {
     // Fail before doing any work when the target is already there (commit checks again).

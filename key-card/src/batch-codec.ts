@@ -1,6 +1,12 @@
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { bytesToHex, hexToBytes } from '@nemid-sim/core';
-import { type Batch, CARD_SECRET_BYTES, type CardRecord, MAX_BATCH_CARDS, type RandomBytes } from './batch.js';
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import {
+  type Batch,
+  CARD_SECRET_BYTES,
+  type CardRecord,
+  MAX_BATCH_CARDS,
+  type RandomBytes,
+} from './batch.js';
 import { isValidSerial, parseSerial } from './serial.js';
 
 /**
@@ -144,7 +150,8 @@ function isBatchJson(data: unknown): data is BatchJson {
 /** Throws BatchFileError unless the batch is one this package would write. */
 export function validateBatch(batch: Batch): void {
   if (!/^[0-9a-f]{32}$/.test(batch.batchId)) throw new BatchFileError('batch id must be 32 hex digits');
-  if (Number.isNaN(Date.parse(batch.createdAt))) throw new BatchFileError('batch creation time is not a date');
+  if (Number.isNaN(Date.parse(batch.createdAt)))
+    throw new BatchFileError('batch creation time is not a date');
   if (batch.cards.length < 1 || batch.cards.length > MAX_BATCH_CARDS) {
     throw new BatchFileError(`a batch holds 1 to ${MAX_BATCH_CARDS} cards`);
   }

@@ -1,6 +1,6 @@
 import { CARD_SLOTS } from '@nemid-sim/core';
 import type { CardRecord } from './batch.js';
-import type { Drawing, DrawItem } from './drawing.js';
+import type { DrawItem, Drawing } from './drawing.js';
 import { BLEED_MM, CARD_PANELS, ID1_HEIGHT_MM, ID1_WIDTH_MM, UNFOLDED_HEIGHT_MM } from './geometry.js';
 import { type PrintedKey, printedKeys } from './printed-keys.js';
 import {
@@ -44,11 +44,25 @@ export function layoutCard(card: CardRecord): Drawing {
   const items: DrawItem[] = [];
   cover(items, card.serial);
   for (let p = 0; p < KEY_PANELS; p++) {
-    keyPanel(items, card.serial, keys.slice(p * KEYS_PER_PANEL, (p + 1) * KEYS_PER_PANEL), (p + 1) * ID1_HEIGHT_MM);
+    keyPanel(
+      items,
+      card.serial,
+      keys.slice(p * KEYS_PER_PANEL, (p + 1) * KEYS_PER_PANEL),
+      (p + 1) * ID1_HEIGHT_MM,
+    );
   }
   for (let p = 1; p < CARD_PANELS; p++) {
     const y = p * ID1_HEIGHT_MM;
-    items.push({ kind: 'line', x1: 0, y1: y, x2: ID1_WIDTH_MM, y2: y, width: 0.3, color: FOLD, dash: [1, 1] });
+    items.push({
+      kind: 'line',
+      x1: 0,
+      y1: y,
+      x2: ID1_WIDTH_MM,
+      y2: y,
+      width: 0.3,
+      color: FOLD,
+      dash: [1, 1],
+    });
   }
   return { width: ID1_WIDTH_MM, height: UNFOLDED_HEIGHT_MM, bleed: BLEED_MM, items };
 }
@@ -79,8 +93,12 @@ function cover(items: DrawItem[], serial: string): void {
   items.push(text(right, 8, 7, 'bold', COVER_SUBTITLE, 'end', PAPER_WHITE));
   items.push(text(MARGIN, 17, 6.5, 'regular', CARD_NUMBER_LABEL));
   items.push(text(MARGIN, 24.2, 17, 'bold', serial));
-  INSTRUCTIONS_DA.forEach((line, i) => items.push(text(MARGIN, 30 + i * 2.6, 6, 'regular', line)));
-  INSTRUCTIONS_EN.forEach((line, i) => items.push(text(MARGIN, 39.2 + i * 2.6, 6, 'regular', line)));
+  INSTRUCTIONS_DA.forEach((line, i) => {
+    items.push(text(MARGIN, 30 + i * 2.6, 6, 'regular', line));
+  });
+  INSTRUCTIONS_EN.forEach((line, i) => {
+    items.push(text(MARGIN, 39.2 + i * 2.6, 6, 'regular', line));
+  });
   items.push(text(MARGIN, ID1_HEIGHT_MM - 3.2, 5.5, 'bold', COVER_FOOTER));
 }
 
@@ -99,11 +117,21 @@ function keyPanel(items: DrawItem[], serial: string, keys: PrintedKey[], top: nu
   }
   for (let c = 1; c < GRID_COLUMNS; c++) {
     const x = MARGIN + c * colW;
-    items.push({ kind: 'line', x1: x, y1: top + 8, x2: x, y2: top + ID1_HEIGHT_MM - 1.8, width: 0.3, color: RULE });
+    items.push({
+      kind: 'line',
+      x1: x,
+      y1: top + 8,
+      x2: x,
+      y2: top + ID1_HEIGHT_MM - 1.8,
+      width: 0.3,
+      color: RULE,
+    });
   }
   keys.forEach((k, i) => {
     const c = Math.floor(i / GRID_ROWS);
     const r = i % GRID_ROWS;
-    items.push(text(MARGIN + c * colW + 0.9, top + GRID_TOP + r * pitch, KEY_FONT_PT, 'regular', pairText(k)));
+    items.push(
+      text(MARGIN + c * colW + 0.9, top + GRID_TOP + r * pitch, KEY_FONT_PT, 'regular', pairText(k)),
+    );
   });
 }

@@ -20,7 +20,11 @@ export function parseKeyFile(text: string): Uint8Array {
 }
 
 /** Makes a new batch key and writes it with mode 0600; refuses to replace a file unless `overwrite`. */
-export async function writeNewKeyFile(path: string, randomBytes: RandomBytes, overwrite = false): Promise<void> {
+export async function writeNewKeyFile(
+  path: string,
+  randomBytes: RandomBytes,
+  overwrite = false,
+): Promise<void> {
   const key = randomBytes(BATCH_KEY_BYTES);
   if (!(key instanceof Uint8Array) || key.length !== BATCH_KEY_BYTES) {
     throw new TypeError(`randomBytes(${BATCH_KEY_BYTES}) must return ${BATCH_KEY_BYTES} bytes`);
@@ -33,7 +37,9 @@ export async function readKeyFile(path: string): Promise<Uint8Array> {
   try {
     return parseKeyFile(text);
   } catch {
-    throw new RangeError(`${path} is not a key file (it must hold 64 hex digits; make one with nemid keygen)`);
+    throw new RangeError(
+      `${path} is not a key file (it must hold 64 hex digits; make one with nemid keygen)`,
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Weight } from './drawing.js';
+import { woffToSfnt } from './woff.js';
 
 /**
  * Atkinson Hyperlegible (Braille Institute), made for readers with low vision: 1, l and I and 0 and O
@@ -12,14 +13,26 @@ const FILES: Record<Weight, string> = {
   bold: '@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-700-normal.woff',
 };
 
-const cache = new Map<Weight, Buffer>();
+const woffCache = new Map<Weight, Buffer>();
+const sfntCache = new Map<Weight, Buffer>();
 
-/** The WOFF file of a weight, read once per process. */
+/** The WOFF file of a weight (what the SVG embeds), read once per process. */
 export function fontData(weight: Weight): Buffer {
-  let data = cache.get(weight);
+  let data = woffCache.get(weight);
   if (!data) {
     data = readFileSync(createRequire(import.meta.url).resolve(FILES[weight]));
-    cache.set(weight, data);
+    woffCache.set(weight, data);
+  }
+  return data;
+}
+
+/** The same font as a plain TrueType file, which is what the PDF renderer hands to pdfkit. */
+export function fontSfnt(weight: Weight): Buffer {
+  let data = sfntCache.get(weight);
+  if (!data) {
+    const sfnt = woffToSfnt(fontData(weight));
+    data = Buffer.from(sfnt.buffer, sfnt.byteOffset, sfnt.byteLength);
+    sfntCache.set(weight, data);
   }
   return data;
 }

@@ -18,9 +18,17 @@ export {
   decryptBatch,
   encryptBatch,
 } from './batch-codec.js';
-export { layoutCard } from './card-layout.js';
-export type { Drawing, DrawItem } from './drawing.js';
-export { formatKeyFile, parseKeyFile, readBatchFile, readKeyFile, writeBatchFile, writeNewKeyFile } from './files.js';
+export { GRID_COLUMNS, KEYS_PER_PANEL, layoutCard, pairText } from './card-layout.js';
+export type { DrawItem, Drawing, LineItem, RectItem, TextItem } from './drawing.js';
+export {
+  formatKeyFile,
+  parseKeyFile,
+  readBatchFile,
+  readKeyFile,
+  writeBatchFile,
+  writeNewKeyFile,
+} from './files.js';
+export { FONT_FAMILY, fontData, fontSfnt } from './fonts.js';
 export {
   BLEED_MM,
   CARD_PANELS,

@@ -1,13 +1,13 @@
 import type { CardRecord } from './batch.js';
 import { BAND, INK } from './card-layout.js';
-import type { Drawing, DrawItem } from './drawing.js';
+import type { DrawItem, Drawing } from './drawing.js';
 import { PAPER_SIZE_MM } from './geometry.js';
 import { printedKeys } from './printed-keys.js';
 import { MAGNA_INSTRUCTIONS, MAGNA_TITLE } from './texts.js';
 
 /** Every key number and key on a Magnaprint page is bold and at least this big (A-1, KC-6). */
 export const MAGNA_KEY_FONT_PT = 18;
-const MARGIN = 8;
+const MARGIN = 6;
 const COLUMNS = 4;
 const GRID_TOP = 45;
 const GRID_BOTTOM = 289;
@@ -23,16 +23,50 @@ export function layoutMagnaprint(card: CardRecord): Drawing {
   const rows = Math.ceil(keys.length / COLUMNS);
   const items: DrawItem[] = [];
   const right = width - MARGIN;
-  items.push({ kind: 'text', x: MARGIN, y: 16, size: 20, weight: 'bold', anchor: 'start', text: MAGNA_TITLE, color: INK });
-  items.push({ kind: 'text', x: right, y: 16, size: 26, weight: 'bold', anchor: 'end', text: card.serial, color: INK });
-  MAGNA_INSTRUCTIONS.forEach((line, i) =>
-    items.push({ kind: 'text', x: MARGIN, y: 26 + i * 7.5, size: 18, weight: 'bold', anchor: 'start', text: line, color: INK }),
-  );
+  items.push({
+    kind: 'text',
+    x: MARGIN,
+    y: 16,
+    size: 20,
+    weight: 'bold',
+    anchor: 'start',
+    text: MAGNA_TITLE,
+    color: INK,
+  });
+  items.push({
+    kind: 'text',
+    x: right,
+    y: 16,
+    size: 26,
+    weight: 'bold',
+    anchor: 'end',
+    text: card.serial,
+    color: INK,
+  });
+  MAGNA_INSTRUCTIONS.forEach((line, i) => {
+    items.push({
+      kind: 'text',
+      x: MARGIN,
+      y: 26 + i * 7.5,
+      size: 18,
+      weight: 'bold',
+      anchor: 'start',
+      text: line,
+      color: INK,
+    });
+  });
   items.push({ kind: 'line', x1: MARGIN, y1: 37.5, x2: right, y2: 37.5, width: 2, color: BAND });
   const pitch = (GRID_BOTTOM - GRID_TOP) / (rows - 1);
   const colW = (width - 2 * MARGIN) / COLUMNS;
   for (let r = 1; r < rows; r += 2) {
-    items.push({ kind: 'rect', x: MARGIN, y: GRID_TOP + r * pitch - pitch * 0.74, w: width - 2 * MARGIN, h: pitch, fill: STRIPE });
+    items.push({
+      kind: 'rect',
+      x: MARGIN,
+      y: GRID_TOP + r * pitch - pitch * 0.74,
+      w: width - 2 * MARGIN,
+      h: pitch,
+      fill: STRIPE,
+    });
   }
   for (let c = 1; c < COLUMNS; c++) {
     const x = MARGIN + c * colW;

@@ -4,7 +4,7 @@ import PDFDocument from 'pdfkit';
 import type { CardRecord } from './batch.js';
 import { layoutCard } from './card-layout.js';
 import { type Drawing, mm, type TextItem } from './drawing.js';
-import { fontData } from './fonts.js';
+import { fontSfnt } from './fonts.js';
 import {
   BLEED_MM,
   CARD_PANELS,
@@ -19,6 +19,7 @@ import {
   UNFOLDED_HEIGHT_MM,
 } from './geometry.js';
 import { layoutMagnaprint } from './magnaprint-layout.js';
+import { clearLayoutCaches, createDigitWriter, DIGIT_TEXT, type DigitWriter } from './pdf-digit-text.js';
 
 export interface PdfOptions {
   /** Sheet size for imposed cards (default a4). Magnaprint is always A4. */
@@ -35,6 +36,8 @@ export interface PdfOptions {
 // Above this many bytes waiting to be written, drawing pauses until the output catches up, which
 // keeps memory bounded however many cards are printed.
 const HIGH_WATER_BYTES = 1 << 20;
+// Every this many sheets pdfkit's word-layout caches are emptied (a few thousand words at most).
+const CACHE_CLEAR_SHEETS = 200;
 
 type Doc = InstanceType<typeof PDFDocument>;
 
@@ -43,7 +46,11 @@ type Doc = InstanceType<typeof PDFDocument>;
  * embedded (subset); every page has a TrimBox and a BleedBox. Imposed sheets carry crop marks and
  * fold marks outside the trim; a Magnaprint page is the trimmed page itself.
  */
-export async function renderPdf(cards: readonly CardRecord[], out: Writable, options: PdfOptions = {}): Promise<void> {
+export async function renderPdf(
+  cards: readonly CardRecord[],
+  out: Writable,
+  options: PdfOptions = {},
+): Promise<void> {
   if (cards.length === 0) throw new RangeError('there are no cards to print');
   const magnaprint = options.magnaprint ?? false;
   const paper = options.paper ?? 'a4';
@@ -61,8 +68,8 @@ export async function renderPdf(cards: readonly CardRecord[], out: Writable, opt
       ModDate: created,
     },
   });
-  doc.registerFont('regular', fontData('regular'));
-  doc.registerFont('bold', fontData('bold'));
+  doc.registerFont('regular', fontSfnt('regular'));
+  doc.registerFont('bold', fontSfnt('bold'));
   const written = pipeline(doc, out);
   try {
     if (magnaprint) await magnaprintPages(doc, cards, options.onProgress);
@@ -81,7 +88,12 @@ async function drain(doc: Doc): Promise<void> {
 }
 
 /** Sets the page boxes in PDF coordinates (origin bottom left) from a rectangle in mm from top left. */
-function setBoxes(doc: Doc, sheetHeight: number, trim: { x: number; y: number; w: number; h: number }, bleed: number) {
+function setBoxes(
+  doc: Doc,
+  sheetHeight: number,
+  trim: { x: number; y: number; w: number; h: number },
+  bleed: number,
+) {
   const box = (grow: number) => [
     mm(trim.x - grow),
     mm(sheetHeight - trim.y - trim.h - grow),
@@ -93,13 +105,18 @@ function setBoxes(doc: Doc, sheetHeight: number, trim: { x: number; y: number; w
   data.BleedBox = box(bleed);
 }
 
-async function magnaprintPages(doc: Doc, cards: readonly CardRecord[], onProgress?: PdfOptions['onProgress']) {
+async function magnaprintPages(
+  doc: Doc,
+  cards: readonly CardRecord[],
+  onProgress?: PdfOptions['onProgress'],
+) {
   const { width, height } = PAPER_SIZE_MM.a4;
   for (let i = 0; i < cards.length; i++) {
     doc.addPage({ size: [mm(width), mm(height)], margin: 0 });
     setBoxes(doc, height, { x: 0, y: 0, w: width, h: height }, 0);
     drawItems(doc, layoutMagnaprint(cards[i]));
     onProgress?.(i + 1, cards.length);
+    if (i % CACHE_CLEAR_SHEETS === CACHE_CLEAR_SHEETS - 1) clearLayoutCaches(doc);
     await drain(doc);
   }
 }
@@ -114,7 +131,12 @@ async function imposedSheets(
   const sheets = Math.ceil(cards.length / perSheet);
   const first = sheet.slots[0];
   const last = sheet.slots[perSheet - 1];
-  const trim = { x: first.x, y: first.y, w: last.x + ID1_WIDTH_MM - first.x, h: last.y + UNFOLDED_HEIGHT_MM - first.y };
+  const trim = {
+    x: first.x,
+    y: first.y,
+    w: last.x + ID1_WIDTH_MM - first.x,
+    h: last.y + UNFOLDED_HEIGHT_MM - first.y,
+  };
   for (let s = 0; s < sheets; s++) {
     doc.addPage({ size: [mm(sheet.sheetWidth), mm(sheet.sheetHeight)], margin: 0 });
     setBoxes(doc, sheet.sheetHeight, trim, BLEED_MM);
@@ -129,6 +151,7 @@ async function imposedSheets(
       onProgress?.(s * perSheet + i + 1, cards.length);
     });
     drawSlug(doc, sheet, s, sheets, onSheet);
+    if (s % CACHE_CLEAR_SHEETS === CACHE_CLEAR_SHEETS - 1) clearLayoutCaches(doc);
     await drain(doc);
   }
 }
@@ -141,6 +164,7 @@ function drawItems(doc: Doc, drawing: Drawing): void {
   let font = '';
   let size = 0;
   let color = '';
+  let digits: DigitWriter | undefined;
   for (const item of drawing.items) {
     switch (item.kind) {
       case 'rect':
@@ -159,10 +183,18 @@ function drawItems(doc: Doc, drawing: Drawing): void {
           doc.font(item.weight).fontSize(item.size);
           font = item.weight;
           size = item.size;
+          digits = undefined;
         }
         if (item.color !== color) {
           doc.fillColor(item.color);
           color = item.color;
+        }
+        if (item.anchor === 'start' && DIGIT_TEXT.test(item.text)) {
+          digits ??= createDigitWriter(doc);
+          if (digits) {
+            digits.write(item.text, mm(item.x), mm(item.y));
+            break;
+          }
         }
         drawText(doc, item);
         break;
@@ -211,8 +243,17 @@ function drawMarks(doc: Doc, x: number, y: number): void {
 }
 
 /** A line in the sheet margin for the print shop: sheet number and the card numbers on it. */
-function drawSlug(doc: Doc, sheet: Imposition, index: number, total: number, cards: readonly CardRecord[]): void {
+function drawSlug(
+  doc: Doc,
+  sheet: Imposition,
+  index: number,
+  total: number,
+  cards: readonly CardRecord[],
+): void {
   const text = `NemID nøglekort · sheet ${index + 1}/${total} · ${cards.map((c) => c.serial).join(' · ')}`;
   doc.font('regular').fontSize(6).fillColor('#000000');
-  doc.text(text, mm(sheet.slots[0].x), mm(sheet.sheetHeight - 4), { lineBreak: false, baseline: 'alphabetic' });
+  doc.text(text, mm(sheet.slots[0].x), mm(sheet.sheetHeight - 4), {
+    lineBreak: false,
+    baseline: 'alphabetic',
+  });
 }

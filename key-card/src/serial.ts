@@ -56,7 +56,8 @@ export function parseSerial(text: string): string {
   if (!/^[A-Z]\d{9}$/.test(c)) {
     throw new RangeError('a card number is one letter and 9 digits, like A123-456-789');
   }
-  if (!isValidSerial(c)) throw new RangeError(`card number ${formatLoose(c)} has a wrong check digit (mistyped?)`);
+  if (!isValidSerial(c))
+    throw new RangeError(`card number ${formatLoose(c)} has a wrong check digit (mistyped?)`);
   return formatLoose(c);
 }
 

@@ -1,6 +1,6 @@
 import type { CardRecord } from './batch.js';
 import { layoutCard } from './card-layout.js';
-import type { Drawing, DrawItem } from './drawing.js';
+import type { DrawItem, Drawing } from './drawing.js';
 import { FONT_FAMILY, fontData } from './fonts.js';
 import { layoutMagnaprint } from './magnaprint-layout.js';
 

@@ -1,3 +1,5 @@
+import type { ChallengeView } from './views.js';
+
 /**
  * Error codes. The DanID codes (AUTH0xx, LOCK0xx) follow the texts of the real log-on dialog; the
  * others are this library's own. A code never tells whether a user id exists: an unknown user id
@@ -16,7 +18,7 @@ export const ERROR_TEXTS = {
   AUTH010: 'The key has been used before. Please use the key asked for.',
   AUTH011: 'Please press the button again and enter the next key from your key display.',
   AUTH012: 'This NemID cannot be used here.',
-  LOCK001: 'Wrong user id or password 5 times: your password is locked for 8 hours.',
+  LOCK001: 'Too many wrong tries: your password is locked for 8 hours.',
   LOCK002: 'Your password is locked permanently. Please ask for a new one.',
   LOCK003: 'Too many wrong keys: your key card or key display is revoked.',
   INVALID_INPUT: 'The input is not valid.',
@@ -37,7 +39,7 @@ export class VerifierError extends Error {
     readonly code: ErrorCode,
     readonly detail?: string,
     /** AUTH011: the challenge to answer with the next code. */
-    readonly retry?: unknown,
+    readonly retry?: ChallengeView,
   ) {
     super(detail === undefined ? ERROR_TEXTS[code] : `${ERROR_TEXTS[code]} ${detail}`);
   }

@@ -52,7 +52,11 @@ function parse(stored: string): Parsed {
   if (![N, r, p].every((x) => Number.isSafeInteger(x) && x > 0)) {
     throw new Error('stored password hash has bad parameters');
   }
-  return { params: { N, r, p }, salt: Buffer.from(parts[4], 'base64url'), key: Buffer.from(parts[5], 'base64url') };
+  return {
+    params: { N, r, p },
+    salt: Buffer.from(parts[4], 'base64url'),
+    key: Buffer.from(parts[5], 'base64url'),
+  };
 }
 
 /** Recomputes with the stored parameters and compares in constant time. */

@@ -20,7 +20,7 @@ function pinProblem(pin: string, cpr: string | null): string | null {
   if ((step === 1 || step === 9) && d.every((x, i) => i === 0 || (x - d[i - 1] + 10) % 10 === step)) {
     return 'a 4-digit password must not be a run like 1234';
   }
-  if (cpr !== null && cpr.includes(pin)) return 'a 4-digit password must not be part of your CPR number';
+  if (cpr?.includes(pin)) return 'a 4-digit password must not be part of your CPR number';
   return null;
 }
 

@@ -61,7 +61,14 @@ export function resolvePolicy(overrides: PolicyOverrides = {}): VerifierPolicy {
     ['pin', p.pin],
     ['factor', p.factor],
   ] as const) {
-    if (!(Number.isSafeInteger(lp.maxFailures) && lp.maxFailures >= 1 && lp.lockMs >= 0 && lp.locksBeforeBlock >= 0)) {
+    if (
+      !(
+        Number.isSafeInteger(lp.maxFailures) &&
+        lp.maxFailures >= 1 &&
+        lp.lockMs >= 0 &&
+        lp.locksBeforeBlock >= 0
+      )
+    ) {
       throw new RangeError(`policy.${name} is not a valid lockout policy`);
     }
   }
@@ -80,6 +87,11 @@ export function resolvePolicy(overrides: PolicyOverrides = {}): VerifierPolicy {
   whole('firstUseSkewSteps', 0);
   whole('maxSkewSteps', 0);
   whole('minimumAge', 0);
-  if (!(p.maxDriftPpm >= 0 && p.maxDriftPpm < 1e6)) throw new RangeError('policy.maxDriftPpm is out of range');
+  const { N, r, p: parallel } = p.scrypt;
+  if (!(Number.isSafeInteger(N) && N > 1 && (N & (N - 1)) === 0 && r >= 1 && parallel >= 1)) {
+    throw new RangeError('policy.scrypt needs N a power of 2 above 1, r and p at least 1');
+  }
+  if (!(p.maxDriftPpm >= 0 && p.maxDriftPpm < 1e6))
+    throw new RangeError('policy.maxDriftPpm is out of range');
   return p;
 }

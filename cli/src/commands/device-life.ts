@@ -53,7 +53,12 @@ export function registerDeviceLifeCommand(device: Command): void {
         .argParser(choiceOption('--cell', CELL_NAMES))
         .default(DEFAULT_CELL),
     )
-    .option('--seed <n>', 'seed for the crystal and the press times', integerOption('--seed', 0, 2 ** 32 - 1), 0)
+    .option(
+      '--seed <n>',
+      'seed for the crystal and the press times',
+      integerOption('--seed', 0, 2 ** 32 - 1),
+      0,
+    )
     .option(
       '--ppm <n>',
       'crystal frequency error at 25 °C in ppm (default: drawn from the seed within ±20)',

@@ -14,6 +14,7 @@ import {
   parseDuration,
   randomSecret,
   readDeviceFile,
+  runDeviceUi,
   type SavedDevice,
   writeDeviceFile,
 } from '@nemid-sim/device-sim';
@@ -51,7 +52,9 @@ const DEVICE_HELP = 'the device file (default: $NEMID_DEVICE)';
 
 function loadDevice(path: string | undefined): SavedDevice {
   if (path === undefined) {
-    throw new UsageError('no device: give --device FILE or set NEMID_DEVICE (create one with: nemid device new --out FILE)');
+    throw new UsageError(
+      'no device: give --device FILE or set NEMID_DEVICE (create one with: nemid device new --out FILE)',
+    );
   }
   return readDeviceFile(path);
 }
@@ -69,7 +72,10 @@ export function registerDeviceCommands(program: Command): void {
     .description('make a new device and save it to a file (JSON, readable only by you)')
     .requiredOption('--out <file>', 'where to save the device')
     .addOption(
-      new Option('--mode <mode>', 'hotp: a counter that advances on each press; totp: codes from the device clock')
+      new Option(
+        '--mode <mode>',
+        'hotp: a counter that advances on each press; totp: codes from the device clock',
+      )
         .argParser(choiceOption('--mode', ['hotp', 'totp'] as const))
         .default('totp'),
     )
@@ -114,7 +120,10 @@ export function registerDeviceCommands(program: Command): void {
       'seed for everything drawn at random: serial, crystal (default: random)',
       integerOption('--seed', 0, 2 ** 32 - 1),
     )
-    .option('--start <time>', 'when the device is made: unix seconds or ISO 8601 like 2026-01-31T12:00:00Z (default: now)')
+    .option(
+      '--start <time>',
+      'when the device is made: unix seconds or ISO 8601 like 2026-01-31T12:00:00Z (default: now)',
+    )
     .addOption(
       new Option(
         '--clock <source>',
@@ -131,7 +140,7 @@ export function registerDeviceCommands(program: Command): void {
       if (!opts.force && existsSync(opts.out)) {
         throw new UsageError(`${opts.out} exists already (use --force to replace it)`);
       }
-      const seed = opts.seed ?? (randomSecret(4).reduce((a, b) => a * 256 + b, 0) >>> 0);
+      const seed = opts.seed ?? randomSecret(4).reduce((a, b) => a * 256 + b, 0) >>> 0;
       const firmware = createDevice({
         secret: opts.secret === undefined ? randomSecret() : hexToBytes(opts.secret),
         startUnix,
@@ -147,7 +156,12 @@ export function registerDeviceCommands(program: Command): void {
         temperatureC: opts.temperature,
         seed,
       });
-      const saved: SavedDevice = { firmware, seed, clock: opts.clock, skewSeconds: startUnix - wall };
+      const saved: SavedDevice = {
+        firmware,
+        seed,
+        clock: opts.clock,
+        skewSeconds: opts.clock === 'wall' ? startUnix - wall : 0,
+      };
       writeDeviceFile(opts.out, saved, { exclusive: !opts.force });
       const c = firmware.config;
       process.stdout.write(
@@ -183,7 +197,7 @@ export function registerDeviceCommands(program: Command): void {
             lowBattery: fw.lowBattery,
             dead: fw.dead,
             counter: fw.config.mode === 'hotp' ? fw.counter - (code < 0 ? 0 : 1) : null,
-            deviceTime: new Date(Math.floor(fw.deviceUnixAt(t)) * 1000).toISOString(),
+            deviceTime: fw.dead ? null : new Date(Math.floor(fw.deviceUnixAt(t)) * 1000).toISOString(),
             batteryVolts: Number(fw.batteryVolts.toFixed(3)),
           })}\n`,
         );
@@ -201,19 +215,23 @@ export function registerDeviceCommands(program: Command): void {
   device
     .command('run', { isDefault: true })
     .description(
-      'the device in the terminal: a display with large digits, the button (space or enter), the battery, ' +
-        'the device clock, and keys to speed up time (+/-, d skips a day, w a week). q quits and saves. ' +
-        'Without --device or $NEMID_DEVICE, runs a demo device that is not saved.',
+      'the device in the terminal: a display with large digits, the button, the battery gauge and the ' +
+        'device clock. Keys: space or enter presses the button; + and - change the speed of time (real time, ' +
+        '1 minute, 1 hour, 1 day or 1 week per second); d and w skip a day or a week; s says the status ' +
+        '(plain mode); q, Esc or Ctrl+C quits and saves. Without --device or $NEMID_DEVICE, runs a demo ' +
+        'device that is not saved.',
     )
     .option('--device <file>', DEVICE_HELP)
-    .option('--plain', 'plain sentences for screen readers: no box drawing, no colour (also when NO_COLOR is set)')
+    .option(
+      '--plain',
+      'plain sentences for screen readers: no box drawing, no colour (also when NO_COLOR is set)',
+    )
     .action(async (opts: { device?: string; plain?: boolean }) => {
       if (!process.stdin.isTTY) {
         throw new UsageError('the device needs an interactive terminal; in scripts use: nemid device press');
       }
       const path = devicePath(opts);
       const plain = opts.plain === true || (process.env.NO_COLOR ?? '') !== '';
-      const { runDeviceUi } = await import('@nemid-sim/device-sim');
       if (path === undefined) {
         const wall = wallUnix();
         const firmware = createDevice({ secret: randomSecret(), startUnix: Math.floor(wall), seed: 0 });

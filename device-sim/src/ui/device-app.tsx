@@ -1,4 +1,4 @@
-import { useApp, useInput } from 'ink';
+import { type Key, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { bringDeviceToNow, type SavedDevice } from '../device-file.js';
 import { SECONDS_PER_DAY } from '../units.js';
@@ -37,6 +37,8 @@ export function DeviceApp(props: DeviceAppProps) {
   const { exit } = useApp();
   const [, setVersion] = useState(0);
   const [speedIndex, setSpeedIndex] = useState(0);
+  // The speed is read by the clock between renders, so it lives in a ref as well as in state.
+  const speed = useRef(0);
   const lastWall = useRef(now());
   const lastState = useRef(fw.state);
   const nextId = useRef(0);
@@ -61,7 +63,7 @@ export function DeviceApp(props: DeviceAppProps) {
       const wall = now();
       const dt = Math.max(0, (wall - lastWall.current) / 1000);
       lastWall.current = wall;
-      const factor = SPEEDS[speedIndex].factor;
+      const factor = SPEEDS[speed.current].factor;
       const skip = (device.clock === 'wall' ? factor - 1 : factor) * dt + extraSeconds;
       bringDeviceToNow(device, wall / 1000, skip);
       const state = fw.state;
@@ -72,7 +74,7 @@ export function DeviceApp(props: DeviceAppProps) {
       }
       setVersion((v) => v + 1);
     },
-    [device, fw, now, speedIndex, say],
+    [device, fw, now, say],
   );
 
   useEffect(() => {
@@ -80,7 +82,7 @@ export function DeviceApp(props: DeviceAppProps) {
     return () => clearInterval(timer);
   }, [catchUp, props.tickMs]);
 
-  useInput((input, key) => {
+  const handleKey = (input: string, key: Key): void => {
     if (input === 'q' || key.escape || (key.ctrl && input === 'c')) {
       catchUp();
       onSave?.();
@@ -101,7 +103,8 @@ export function DeviceApp(props: DeviceAppProps) {
     if (input === '+' || input === '=' || input === '-' || input === '_') {
       catchUp();
       const faster = input === '+' || input === '=';
-      const next = Math.max(0, Math.min(SPEEDS.length - 1, speedIndex + (faster ? 1 : -1)));
+      const next = Math.max(0, Math.min(SPEEDS.length - 1, speed.current + (faster ? 1 : -1)));
+      speed.current = next;
       setSpeedIndex(next);
       say(`Speed: ${SPEEDS[next].label}.`);
       return;
@@ -112,6 +115,15 @@ export function DeviceApp(props: DeviceAppProps) {
       return;
     }
     if (input === 's') say(statusWords(deviceStatus(fw)));
+  };
+
+  useInput((input, key) => {
+    // Keys typed faster than a render (or pasted) arrive together; take them one at a time.
+    if (input.length > 1 && !key.ctrl && !key.meta) {
+      for (const ch of input) handleKey(ch, key);
+      return;
+    }
+    handleKey(input, key);
   });
 
   if (plain) return <PlainView lines={lines} />;

@@ -39,14 +39,17 @@ export function RichView(props: { status: DeviceStatus; speed: string; note: str
         {s.state === 'dead' ? 'dead' : `${s.batteryPercent} %  ${s.batteryVolts.toFixed(2)} V`}
       </Text>
       <Text>
-        Device clock {s.state === 'dead' ? 'stopped' : s.deviceClock} UTC (
-        {describeClockError(s.clockErrorSeconds)})
+        {s.state === 'dead'
+          ? 'Device clock stopped (battery dead)'
+          : `Device clock ${s.deviceClock} UTC (${describeClockError(s.clockErrorSeconds)})`}
       </Text>
       <Text dimColor>True time {s.trueClock} UTC</Text>
       <Text>
         {s.title} · speed {props.speed}
       </Text>
-      <Text dimColor>keys: space/enter press · + faster · - slower · d skip a day · w skip a week · q quit</Text>
+      <Text dimColor>
+        keys: space/enter press · + faster · - slower · d skip a day · w skip a week · q quit
+      </Text>
       {props.note ? <Text color="yellow">{props.note}</Text> : null}
     </Box>
   );

@@ -11,9 +11,33 @@ export interface PostgresConnectOptions {
   /** Most connections this pool opens. */
   readonly max?: number;
   readonly applicationName?: string;
+  /**
+   * `full` (default): a commit returns once it is on disk, so an accepted code stays used even if
+   * the database server crashes. `relaxed` sets synchronous_commit=off for this pool's sessions:
+   * commits return before the disk flush (many times faster on slow disks); a server crash can
+   * lose the last fraction of a second of commits (never corrupt the database), which could let a
+   * code accepted just before the crash be accepted once more.
+   */
+  readonly durability?: 'full' | 'relaxed';
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const INT8_OID = 20;
+
+/** BIGINT columns (times, counters) as JS numbers; the store never writes one above 2^53-1. */
+function parseInt8(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`BIGINT value ${text} does not fit a JS number`);
+  return n;
+}
+
+/** Our own parsers for this pool only, so an embedding application's pg settings stay as they are. */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary'
+      ? parseInt8
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
 
 /** Hides the password of a connection string, for messages and logs. */
 export function redactConnectionString(url: string): string {
@@ -40,8 +64,9 @@ export async function createPostgresPool(options: PostgresConnectOptions): Promi
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'nemid-sim verifier',
     connectionTimeoutMillis: 10_000,
-    // A startup parameter, so the schema is in force before a connection's first query.
-    ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
+    types,
+    // Startup parameters, so they are in force before a connection's first query.
+    ...sessionOptions(schema, options.durability ?? 'full'),
   });
   // An idle client's error (server restart, say) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
@@ -53,6 +78,13 @@ export async function createPostgresPool(options: PostgresConnectOptions): Promi
     throw connectionError(err, options.connectionString);
   }
   return pool;
+}
+
+function sessionOptions(schema: string | undefined, durability: 'full' | 'relaxed'): { options?: string } {
+  const settings: string[] = [];
+  if (schema !== undefined) settings.push(`-c search_path=${schema}`);
+  if (durability === 'relaxed') settings.push('-c synchronous_commit=off');
+  return settings.length === 0 ? {} : { options: settings.join(' ') };
 }
 
 async function createSchema(pool: pg.Pool, schema: string): Promise<void> {

@@ -1,0 +1,311 @@
+/**
+ * Server-verifier benchmark: key-card and key-display (HOTP, TOTP) verifications per second through
+ * the public Verifier API, on the memory store, SQLite (one process; both durability settings) and
+ * PostgreSQL (one instance, and two instances with separate pools), plus the cost of a window-100
+ * HOTP search in the core.
+ *
+ * A "verification" is one `completeLogon`: consume the challenge, reserve a try on the lockout
+ * counter, check the key or code, use the key or advance the counter by compare-and-set, reset the
+ * counter, write the audit line. Challenges are made (password step) between the timed batches.
+ *
+ * Re-run: npx tsc -b && npx tsx bench/server-verifier.bench.ts
+ *   PostgreSQL from NEMID_BENCH_PG or NEMID_TEST_PG (default postgres://nemid:nemid@127.0.0.1:5432/nemid_test);
+ *   a schema with a random name is created and dropped. NEMID_BENCH_QUICK=1 runs smaller batches.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createCardEngine, createOtpEngine, formatCode } from '@nemid-sim/core';
+import {
+  type ChallengeView,
+  type ClosableStore,
+  createMemoryStore,
+  createVerifier,
+  openPostgresStore,
+  openSqliteStore,
+  type Verifier,
+} from '@nemid-sim/server-verifier';
+import pg from 'pg';
+
+const QUICK = process.env.NEMID_BENCH_QUICK === '1';
+const PG_URL =
+  process.env.NEMID_BENCH_PG ??
+  process.env.NEMID_TEST_PG ??
+  'postgres://nemid:nemid@127.0.0.1:5432/nemid_test';
+const MASTER_KEY = new Uint8Array(32).fill(7);
+const PASSWORD = 'hemmelig42';
+const PROVIDER = 'bank';
+/** Cheap scrypt for the password step, which is not what is measured here. */
+const FAST_SCRYPT = { N: 16, r: 1, p: 1 };
+const START = Date.UTC(2026, 0, 5, 9, 0, 0);
+
+const secretOf = (label: string): Uint8Array => new Uint8Array(createHash('sha256').update(label).digest());
+
+interface Instance {
+  readonly verifier: Verifier;
+  readonly store: ClosableStore;
+}
+
+/** One or more verifier instances on one database, sharing a clock the benchmark moves. */
+interface Setup {
+  readonly label: string;
+  readonly instances: readonly Instance[];
+  /** In-flight verifications per instance (the SQL stores' pools serve several at once). */
+  readonly concurrency: number;
+  readonly ops: number;
+  readonly clock: { now: number };
+  close(): Promise<void>;
+}
+
+interface BenchUser {
+  readonly login: string;
+  readonly userId: string;
+  /** HOTP: the last counter used. */
+  counter: number;
+  readonly tokenSecret: Uint8Array;
+}
+
+function makeVerifier(store: ClosableStore, clock: { now: number }): Verifier {
+  return createVerifier({
+    store,
+    masterKey: MASTER_KEY,
+    clock: () => clock.now,
+    policy: { scrypt: FAST_SCRYPT },
+  });
+}
+
+let enrolled = 0;
+
+/** A user with four key cards (592 keys), and optionally an activated key display of `kind`. */
+async function benchUser(
+  v: Verifier,
+  token: 'hotp' | 'totp' | null,
+  clock: { now: number },
+): Promise<BenchUser> {
+  const n = ++enrolled;
+  const { userId, nemIdNumber } = await v.enrol({
+    name: `Bench ${n}`,
+    birthDate: '1980-01-01',
+    password: PASSWORD,
+  });
+  for (let c = 0; c < 4; c++) {
+    const serial = `B${String(n * 10 + c).padStart(9, '0')}`;
+    await v.issueCard(userId, { serial, secret: secretOf(serial) });
+  }
+  const user: BenchUser = {
+    login: nemIdNumber,
+    userId,
+    counter: 0,
+    tokenSecret: secretOf(`token-${n}`).slice(0, 20),
+  };
+  if (token === null) return user;
+  const serial = `9${String(n).padStart(15, '0')}`;
+  await v.registerTokens([{ serial, kind: token, secret: user.tokenSecret }]);
+  await v.assignToken(userId, serial);
+  const card = await v.startLogon({ userId: nemIdNumber, password: PASSWORD, providerId: PROVIDER });
+  const activation = await v.switchToToken(card.challengeId);
+  await v.completeLogon(activation.challengeId, tokenCode(user, token, clock.now));
+  return user;
+}
+
+function tokenCode(user: BenchUser, kind: 'hotp' | 'totp', now: number): string {
+  const engine = createOtpEngine(user.tokenSecret, 'sha1');
+  if (kind === 'totp') return formatCode(engine.totp(now / 1000, 30, 6, 0), 6);
+  return formatCode(engine.hotp(user.counter, 6), 6);
+}
+
+function cardKey(c: ChallengeView): string {
+  if (c.factor !== 'card') throw new Error('expected a card challenge');
+  const engine = createCardEngine(secretOf(c.cardNumber.replaceAll('-', '')));
+  return formatCode(engine.key(engine.slotOf(Number(c.keyNumber))), 6);
+}
+
+/** Runs `tasks` with at most `limit` in flight. */
+async function limited(tasks: readonly (() => Promise<unknown>)[], limit: number): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < tasks.length) await tasks[next++]();
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, lane));
+}
+
+/**
+ * Verifications per second: rounds of one challenge per user (made untimed), then all answered
+ * (timed), spread over the instances. Every answer must be accepted.
+ */
+async function measure(setup: Setup, users: BenchUser[], factor: 'card' | 'hotp' | 'totp'): Promise<number> {
+  const first = setup.instances[0].verifier;
+  let done = 0;
+  let ms = 0;
+  while (done < setup.ops) {
+    if (factor === 'totp') setup.clock.now += 30_000;
+    const challenges: ChallengeView[] = [];
+    for (const u of users) {
+      challenges.push(await first.startLogon({ userId: u.login, password: PASSWORD, providerId: PROVIDER }));
+    }
+    const answers = challenges.map((c, i) => {
+      const u = users[i];
+      if (factor === 'hotp') u.counter++;
+      return {
+        id: c.challengeId,
+        key: factor === 'card' ? cardKey(c) : tokenCode(u, factor, setup.clock.now),
+      };
+    });
+    const n = setup.instances.length;
+    const t0 = performance.now();
+    await Promise.all(
+      setup.instances.map((inst, k) =>
+        limited(
+          answers.filter((_, i) => i % n === k).map((a) => () => inst.verifier.completeLogon(a.id, a.key)),
+          setup.concurrency,
+        ),
+      ),
+    );
+    ms += performance.now() - t0;
+    done += answers.length;
+  }
+  return (done * 1000) / ms;
+}
+
+async function run(setup: Setup, usersPerKind: number): Promise<Row> {
+  const v = setup.instances[0].verifier;
+  await v.registerProvider({ id: PROVIDER, name: 'Bank', cprApproved: true, isBank: true });
+  const cardUsers: BenchUser[] = [];
+  const hotpUsers: BenchUser[] = [];
+  const totpUsers: BenchUser[] = [];
+  for (let i = 0; i < usersPerKind; i++) {
+    cardUsers.push(await benchUser(v, null, setup.clock));
+    hotpUsers.push(await benchUser(v, 'hotp', setup.clock));
+    totpUsers.push(await benchUser(v, 'totp', setup.clock));
+  }
+  const row: Row = {
+    label: setup.label,
+    card: await measure(setup, cardUsers, 'card'),
+    hotp: await measure(setup, hotpUsers, 'hotp'),
+    totp: await measure(setup, totpUsers, 'totp'),
+  };
+  await setup.close();
+  process.stderr.write(`  ${setup.label}: done\n`);
+  return row;
+}
+
+interface Row {
+  readonly label: string;
+  readonly card: number;
+  readonly hotp: number;
+  readonly totp: number;
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'nemid-bench-'));
+
+function memorySetup(): Setup {
+  const clock = { now: START };
+  const store = createMemoryStore();
+  return {
+    label: 'memory',
+    instances: [{ store, verifier: makeVerifier(store, clock) }],
+    concurrency: 1,
+    ops: QUICK ? 2_000 : 20_000,
+    clock,
+    close: () => store.close(),
+  };
+}
+
+function sqliteSetup(durability: 'full' | 'normal'): Setup {
+  const clock = { now: START };
+  const store = openSqliteStore(join(tmp, `bench-${durability}.db`), { durability });
+  return {
+    label: `SQLite, 1 process (synchronous=${durability.toUpperCase()})`,
+    instances: [{ store, verifier: makeVerifier(store, clock) }],
+    concurrency: 1,
+    ops: QUICK ? 2_000 : 20_000,
+    clock,
+    close: () => store.close(),
+  };
+}
+
+async function postgresSetup(
+  instances: number,
+  schema: string,
+  durability: 'full' | 'relaxed',
+): Promise<Setup> {
+  const clock = { now: START };
+  const list: Instance[] = [];
+  for (let i = 0; i < instances; i++) {
+    const store = await openPostgresStore({ connectionString: PG_URL, schema, max: 10, durability });
+    list.push({ store, verifier: makeVerifier(store, clock) });
+  }
+  const commit = durability === 'full' ? 'synchronous_commit=on' : 'synchronous_commit=off';
+  return {
+    label: `PostgreSQL, ${instances === 1 ? '1 instance' : `${instances} instances (separate pools)`} (${commit})`,
+    instances: list,
+    concurrency: 16,
+    ops: QUICK ? 1_000 : 6_000,
+    clock,
+    close: async () => {
+      await Promise.all(list.map((i) => i.store.close()));
+    },
+  };
+}
+
+/** Microseconds per window-100 HOTP search that matches nothing (the whole window is scanned). */
+function hotpWindowCost(window: number): number {
+  const engine = createOtpEngine(secretOf('window'), 'sha1');
+  let code = 0;
+  while (engine.findHotp(code, 0, 10_000 + window, 6) >= 0) code++;
+  const n = QUICK ? 2_000 : 20_000;
+  let sink = 0;
+  for (let i = 0; i < 500; i++) sink += engine.findHotp(code, i, window, 6);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) sink += engine.findHotp(code, i % 10_000, window, 6);
+  const us = ((performance.now() - t0) * 1000) / n;
+  if (sink === 42) process.stderr.write('');
+  return us;
+}
+
+const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
+
+async function main(): Promise<void> {
+  const users = QUICK ? 16 : 64;
+  const rows: Row[] = [];
+  rows.push(await run(memorySetup(), users));
+  rows.push(await run(sqliteSetup('normal'), users));
+  rows.push(await run(sqliteSetup('full'), users));
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  const schemas: string[] = [];
+  try {
+    for (const durability of ['full', 'relaxed'] as const) {
+      for (const instances of [1, 2]) {
+        const schema = `nemid_bench_${randomBytes(6).toString('hex')}`;
+        schemas.push(schema);
+        rows.push(await run(await postgresSetup(instances, schema, durability), Math.min(users, 32)));
+      }
+    }
+  } finally {
+    for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+    await admin.end();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const w10 = hotpWindowCost(10);
+  const w100 = hotpWindowCost(100);
+
+  const out = [
+    '| store | key-card verifications/s | HOTP token verifications/s | TOTP token verifications/s |',
+    '|---|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.label} | ${fmt(r.card)} | ${fmt(r.hotp)} | ${fmt(r.totp)} |`),
+    '',
+    '| HOTP search (core, no match, whole window scanned) | µs per search | searches/s |',
+    '|---|---:|---:|',
+    `| window 10 (the default look-ahead) | ${w10.toFixed(1)} | ${fmt(1e6 / w10)} |`,
+    `| window 100 | ${w100.toFixed(1)} | ${fmt(1e6 / w100)} |`,
+    '',
+    `Node ${process.version}, ${QUICK ? 'quick run, ' : ''}targets: 20,000/s SQLite (one process), 5,000/s PostgreSQL.`,
+    'Re-run: `npx tsc -b && npx tsx bench/server-verifier.bench.ts` (PostgreSQL from NEMID_BENCH_PG or NEMID_TEST_PG).',
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+await main();

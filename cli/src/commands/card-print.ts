@@ -1,0 +1,114 @@
+import { extname } from 'node:path';
+import {
+  type Batch,
+  type CardRecord,
+  findCard,
+  openAtomicStream,
+  PAPERS,
+  type Paper,
+  parseSerial,
+  progressBar,
+  renderPdf,
+  renderSvg,
+  renderText,
+  writeFileAtomic,
+} from '@nemid-sim/key-card';
+import { type Command, Option } from 'commander';
+import { UsageError } from '../errors.js';
+import { choiceOption } from '../options.js';
+import { addBatchOptions, type BatchOpts, openBatch } from './card-batch.js';
+
+const FORMATS = ['pdf', 'svg', 'txt'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface PrintOpts extends BatchOpts {
+  out: string;
+  serial?: string[];
+  magnaprint?: boolean;
+  paper?: Paper;
+  format?: Format;
+  force?: boolean;
+}
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+function formatOf(opts: PrintOpts): Format {
+  if (opts.format) return opts.format;
+  const ext = extname(opts.out).toLowerCase();
+  return ext === '.svg' ? 'svg' : ext === '.txt' ? 'txt' : 'pdf';
+}
+
+/** The cards to print: the named ones in the order given (each once), or the whole batch. */
+function pick(batch: Batch, serials: string[]): CardRecord[] {
+  if (serials.length === 0) return batch.cards;
+  return [...new Set(serials.map(parseSerial))].map((s) => findCard(batch, s));
+}
+
+export function registerCardPrintCommand(card: Command): void {
+  addBatchOptions(
+    card
+      .command('print')
+      .description(
+        'render cards for printing. PDF: unfolded cards (folded size ID-1, 85.60 x 53.98 mm) imposed on ' +
+          'A4 or Letter sheets with crop and fold marks, TrimBox and BleedBox, fonts embedded; with ' +
+          '--magnaprint one large-type card per A4 page. SVG: one card. TXT: plain text.',
+      )
+      .requiredOption('--out <file>', 'where to write the output (an existing file is left alone)')
+      .option(
+        '--serial <card-number>',
+        'print only this card; repeat for more (default: the whole batch)',
+        collect,
+        [],
+      )
+      .option(
+        '--magnaprint',
+        'large type for poor sight: one card on one A4 page, bold 18 pt keys (PDF or SVG)',
+      )
+      .addOption(
+        new Option('--paper <size>', 'sheet size for imposed cards: a4 or letter (default a4)').argParser(
+          choiceOption('--paper', PAPERS),
+        ),
+      )
+      .addOption(
+        new Option(
+          '--format <format>',
+          'pdf, svg or txt (default: from the --out extension, else pdf)',
+        ).argParser(choiceOption('--format', FORMATS)),
+      )
+      .option('--force', 'replace the output file if it already exists'),
+  ).action(async (opts: PrintOpts) => {
+    const format = formatOf(opts);
+    if (opts.magnaprint && opts.paper === 'letter') throw new UsageError('Magnaprint is printed on A4 only');
+    if (opts.magnaprint && format === 'txt') throw new UsageError('--magnaprint needs --format pdf or svg');
+    if (opts.paper && format !== 'pdf') throw new UsageError('--paper only applies to --format pdf');
+    const batch = await openBatch(opts);
+    const cards = pick(batch, opts.serial ?? []);
+    const overwrite = opts.force ?? false;
+    if (format === 'svg') {
+      if (cards.length !== 1) throw new UsageError('an SVG holds one card: give exactly one --serial');
+      await writeFileAtomic(opts.out, renderSvg(cards[0], { magnaprint: opts.magnaprint }), { overwrite });
+    } else if (format === 'txt') {
+      await writeFileAtomic(opts.out, cards.map((c) => renderText(c)).join('\n'), { overwrite });
+    } else {
+      const target = await openAtomicStream(opts.out, { overwrite });
+      const progress = progressBar(process.stderr, cards.length);
+      try {
+        await renderPdf(cards, target.stream, {
+          paper: opts.paper ?? 'a4',
+          magnaprint: opts.magnaprint,
+          createdAt: new Date(batch.createdAt),
+          onProgress: (done) => progress.update(done),
+        });
+        await target.commit();
+      } catch (err) {
+        await target.abort();
+        throw err;
+      } finally {
+        progress.stop();
+      }
+    }
+    process.stderr.write(
+      `nemid: ${cards.length} card${cards.length === 1 ? '' : 's'} written to ${opts.out}\n`,
+    );
+  });
+}

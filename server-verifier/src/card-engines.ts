@@ -1,0 +1,74 @@
+import {
+  bytesEqual,
+  type CardEngine,
+  createCardEngine,
+  createOtpEngine,
+  type OtpEngine,
+} from '@nemid-sim/core';
+import type { SecretBox } from './secret-box.js';
+import type { CardRecord, TokenRecord } from './store/store.js';
+
+const LIMIT = 1024;
+
+/**
+ * Decrypting a secret and building an engine costs more than using one, so engines are kept for
+ * recently used cards and tokens. An entry is keyed by serial and checked against the stored
+ * ciphertext, so a re-keyed record never meets a stale engine.
+ */
+class EngineCache<E> {
+  private readonly entries = new Map<string, { ciphertext: Uint8Array; engine: E }>();
+
+  get(key: string, ciphertext: Uint8Array, build: () => E): E {
+    const hit = this.entries.get(key);
+    if (hit && bytesEqual(hit.ciphertext, ciphertext)) {
+      // Re-insert to keep the map in least-recently-used order.
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit.engine;
+    }
+    const engine = build();
+    this.entries.set(key, { ciphertext: ciphertext.slice(), engine });
+    if (this.entries.size > LIMIT) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    return engine;
+  }
+}
+
+export function cardContext(serial: string): string {
+  return `card:${serial}`;
+}
+
+export function tokenContext(serial: string): string {
+  return `token:${serial}`;
+}
+
+export class Engines {
+  private readonly cards = new EngineCache<CardEngine>();
+  private readonly tokens = new EngineCache<OtpEngine>();
+
+  constructor(private readonly box: SecretBox) {}
+
+  card(card: CardRecord): CardEngine {
+    return this.cards.get(card.serial, card.secretCiphertext, () => {
+      const secret = this.box.open(card.secretCiphertext, cardContext(card.serial));
+      try {
+        return createCardEngine(secret);
+      } finally {
+        secret.fill(0);
+      }
+    });
+  }
+
+  token(token: TokenRecord): OtpEngine {
+    return this.tokens.get(token.serial, token.secretCiphertext, () => {
+      const secret = this.box.open(token.secretCiphertext, tokenContext(token.serial));
+      try {
+        return createOtpEngine(secret, token.algorithm);
+      } finally {
+        secret.fill(0);
+      }
+    });
+  }
+}

@@ -1,0 +1,193 @@
+import { CARD_KEY_DIGITS, CARD_SLOTS, codesEqual, parseCode } from '@nemid-sim/core';
+import type { Engines } from './card-engines.js';
+import { cardContext } from './card-engines.js';
+import type { VerifierContext } from './context.js';
+import { VerifierError } from './errors.js';
+import { cardSubject } from './lockout-subjects.js';
+import { randomBelow } from './runtime.js';
+import { formatCardSerial } from './serials.js';
+import type { CardRecord, ChallengeRecord } from './store/store.js';
+import type { CardView } from './views.js';
+
+/** The card a key is asked from and the key number asked for. */
+export interface CardKeyChoice {
+  readonly card: CardRecord;
+  readonly keyNumber: number;
+}
+
+/**
+ * KC-1, KC-3: the current card is the user's first active card (by issue order) with a key left;
+ * a card found used up on the way is marked exhausted (the handover). The key is a random unused
+ * one. No card with a key left is AUTH006.
+ */
+export async function chooseCardKey(
+  ctx: VerifierContext,
+  engines: Engines,
+  userId: string,
+): Promise<CardKeyChoice> {
+  for (const card of await ctx.store.listCards(userId)) {
+    if (card.status !== 'active') continue;
+    const lockout = await ctx.store.getLockout(cardSubject(card.serial));
+    if (lockout.blocked) {
+      await revokeCard(ctx, card);
+      continue;
+    }
+    if (lockout.lockedUntil !== null && ctx.clock() < lockout.lockedUntil) throw new VerifierError('AUTH004');
+    const keyNumber = await randomUnusedKey(ctx, engines, card);
+    if (keyNumber !== null) return { card, keyNumber };
+    await exhaust(ctx, card);
+  }
+  throw new VerifierError('AUTH006');
+}
+
+async function randomUnusedKey(
+  ctx: VerifierContext,
+  engines: Engines,
+  card: CardRecord,
+): Promise<number | null> {
+  const engine = engines.card(card);
+  const usedSlots = new Set((await ctx.store.listUsedKeys(card.serial)).map((n) => engine.slotOf(n)));
+  const free: number[] = [];
+  for (let slot = 0; slot < CARD_SLOTS; slot++) if (!usedSlots.has(slot)) free.push(slot);
+  if (free.length === 0) return null;
+  return engine.keyNumber(free[randomBelow(ctx.random, free.length)]);
+}
+
+/**
+ * Checks the key typed for a card challenge. The try is counted as wrong before the check (so
+ * parallel guesses never exceed the policy) and the count reset when it was right. A right key is
+ * then used once; a key already used is AUTH010.
+ */
+export async function answerCardChallenge(
+  ctx: VerifierContext,
+  engines: Engines,
+  challenge: ChallengeRecord,
+  typed: string,
+): Promise<void> {
+  const serial = challenge.cardSerial;
+  const keyNumber = challenge.keyNumber;
+  const card = serial === null ? null : await ctx.store.getCard(serial);
+  if (card === null || keyNumber === null || card.userId !== challenge.userId)
+    throw new VerifierError('AUTH003');
+  if (card.status === 'blocked') throw new VerifierError('AUTH008');
+  if (card.status === 'revoked') throw new VerifierError('LOCK003');
+  const subject = cardSubject(card.serial);
+  const now = ctx.clock();
+  const reserved = await ctx.store.recordFailure(subject, now, ctx.policy.factor);
+  if (reserved.outcome === 'locked') throw new VerifierError('AUTH004');
+  if (reserved.outcome === 'blocked') {
+    await revokeCard(ctx, card);
+    throw new VerifierError('LOCK003');
+  }
+  const engine = engines.card(card);
+  const code = parseCode(typed, CARD_KEY_DIGITS);
+  const slot = engine.slotOf(keyNumber);
+  const right = code >= 0 && slot >= 0 && codesEqual(code, engine.key(slot));
+  if (!right) {
+    if (reserved.state.blocked) {
+      await revokeCard(ctx, card);
+      throw new VerifierError('LOCK003');
+    }
+    if (reserved.state.lockedUntil !== null) throw new VerifierError('AUTH004');
+    if (code >= 0 && (await isUsedKey(ctx, engines, card, code))) throw new VerifierError('AUTH010');
+    throw new VerifierError('AUTH002');
+  }
+  await ctx.store.resetFailures(subject);
+  if ((await ctx.store.useCardKey(card.serial, keyNumber)) === 'already-used')
+    throw new VerifierError('AUTH010');
+  await afterKeyUsed(ctx, card);
+}
+
+/** AUTH010 for a key the user already used (typed from the wrong row, or kept from before). */
+async function isUsedKey(
+  ctx: VerifierContext,
+  engines: Engines,
+  card: CardRecord,
+  code: number,
+): Promise<boolean> {
+  const engine = engines.card(card);
+  let found = false;
+  for (const n of await ctx.store.listUsedKeys(card.serial)) {
+    const slot = engine.slotOf(n);
+    found = (slot >= 0 && codesEqual(code, engine.key(slot))) || found;
+  }
+  return found;
+}
+
+/** KC-3: the reorder event once per card at the user's threshold, the handover when it runs out. */
+async function afterKeyUsed(ctx: VerifierContext, card: CardRecord): Promise<void> {
+  const keysLeft = CARD_SLOTS - (await ctx.store.listUsedKeys(card.serial)).length;
+  const user = await ctx.store.getUser(card.userId);
+  const threshold = user?.reorderThreshold ?? ctx.policy.reorderThreshold;
+  if (keysLeft <= threshold && (await ctx.store.markReorderSent(card.serial, ctx.clock()))) {
+    ctx.emit({
+      type: 'card-reorder',
+      userId: card.userId,
+      cardNumber: formatCardSerial(card.serial),
+      keysLeft,
+      at: ctx.clock(),
+    });
+  }
+  if (keysLeft <= 0) await exhaust(ctx, card);
+}
+
+async function exhaust(ctx: VerifierContext, card: CardRecord): Promise<void> {
+  await ctx.store.setCardStatus(card.serial, 'exhausted');
+  const next = (await ctx.store.listCards(card.userId)).find((c) => c.status === 'active');
+  ctx.emit({
+    type: 'card-handover',
+    userId: card.userId,
+    fromCardNumber: formatCardSerial(card.serial),
+    toCardNumber: next ? formatCardSerial(next.serial) : null,
+    at: ctx.clock(),
+  });
+}
+
+async function revokeCard(ctx: VerifierContext, card: CardRecord): Promise<void> {
+  if (card.status !== 'active') return;
+  await ctx.store.setCardStatus(card.serial, 'revoked');
+  ctx.emit({
+    type: 'card-blocked',
+    userId: card.userId,
+    cardNumber: formatCardSerial(card.serial),
+    reason: 'revoked',
+    at: ctx.clock(),
+  });
+}
+
+/** Seals a card secret and adds the card (KC-3: at most `maxCards` active cards). */
+export async function addCard(
+  ctx: VerifierContext,
+  userId: string,
+  serial: string,
+  secret: Uint8Array,
+): Promise<CardRecord> {
+  const secretCiphertext = ctx.box.seal(secret, cardContext(serial));
+  const r = await ctx.store.addCard(
+    { serial, userId, secretCiphertext, issuedAt: ctx.clock() },
+    ctx.policy.maxCards,
+  );
+  if (r.ok) return r.card;
+  if (r.reason === 'limit')
+    throw new VerifierError('CONFLICT', `a user holds at most ${ctx.policy.maxCards} cards`);
+  if (r.reason === 'duplicate-serial')
+    throw new VerifierError('CONFLICT', 'that card number is already issued');
+  throw new VerifierError('NOT_FOUND', 'no such user');
+}
+
+export async function cardViews(ctx: VerifierContext, userId: string): Promise<CardView[]> {
+  const cards = await ctx.store.listCards(userId);
+  const current = cards.find((c) => c.status === 'active');
+  const views: CardView[] = [];
+  for (const c of cards) {
+    views.push({
+      cardNumber: formatCardSerial(c.serial),
+      status: c.status,
+      keysLeft: CARD_SLOTS - (await ctx.store.listUsedKeys(c.serial)).length,
+      current: c === current,
+      reorderSent: c.reorderSentAt !== null,
+      issuedAt: c.issuedAt,
+    });
+  }
+  return views;
+}

@@ -1,0 +1,216 @@
+import { stringsEqual } from '@nemid-sim/core';
+import type { Engines } from './card-engines.js';
+import { answerCardChallenge, chooseCardKey } from './cards.js';
+import type { Origin, VerifierContext } from './context.js';
+import { VerifierError } from './errors.js';
+import { tokenSubject } from './lockout-subjects.js';
+import { randomId } from './runtime.js';
+import { formatCardSerial, formatTokenSerial } from './serials.js';
+import type { ChallengePurpose, ChallengeRecord, UserRecord } from './store/store.js';
+import { answerTokenChallenge } from './tokens.js';
+import type { ChallengeView } from './views.js';
+
+/** What a challenge carries besides the store's columns (kept as JSON in `data`). */
+interface ChallengeData {
+  readonly site: string | null;
+  /** A token challenge that activates the token (T-7). */
+  readonly activation: boolean;
+  /** The card challenge offers "switch to key display". */
+  readonly canSwitch: boolean;
+  readonly transactionCount: number | null;
+  /** For token actions: the new token of a replacement. */
+  readonly newTokenSerial: string | null;
+  /** The log-on used a temporary password (ID-3): the result asks for a new one. */
+  readonly temporaryPassword: boolean;
+}
+
+export function challengeData(c: ChallengeRecord): ChallengeData {
+  const d = c.data === null ? {} : (JSON.parse(c.data) as Partial<ChallengeData>);
+  return {
+    site: d.site ?? null,
+    activation: d.activation ?? false,
+    canSwitch: d.canSwitch ?? false,
+    transactionCount: d.transactionCount ?? null,
+    newTokenSerial: d.newTokenSerial ?? null,
+    temporaryPassword: d.temporaryPassword ?? false,
+  };
+}
+
+export interface ChallengeRequest {
+  readonly user: UserRecord;
+  readonly purpose: ChallengePurpose;
+  readonly origin: Origin;
+  readonly batchDigest?: string | null;
+  readonly transactionCount?: number | null;
+  readonly newTokenSerial?: string | null;
+  readonly temporaryPassword?: boolean;
+  /** Token actions (T-3) always ask for a card key. */
+  readonly cardOnly?: boolean;
+}
+
+/**
+ * The second factor: the user's active key display if there is one, else a random unused key from
+ * the current card. An ordered but not yet activated key display is offered as a switch (T-7).
+ */
+export async function createChallenge(
+  ctx: VerifierContext,
+  engines: Engines,
+  req: ChallengeRequest,
+): Promise<ChallengeView> {
+  const now = ctx.clock();
+  const token = await ctx.store.findUserToken(req.user.id);
+  const base = {
+    userId: req.user.id,
+    purpose: req.purpose,
+    batchDigest: req.batchDigest ?? null,
+    providerId: req.origin.providerId ?? null,
+    ip: req.origin.ip ?? null,
+    createdAt: now,
+    expiresAt: now + ctx.policy.challengeTtlMs,
+  };
+  const data = {
+    site: req.origin.site ?? null,
+    transactionCount: req.transactionCount ?? null,
+    newTokenSerial: req.newTokenSerial ?? null,
+    temporaryPassword: req.temporaryPassword ?? false,
+  };
+  if (!req.cardOnly && token !== null && token.state === 'active') {
+    const lockout = await ctx.store.getLockout(tokenSubject(token.serial));
+    if (lockout.blocked) throw new VerifierError('LOCK003');
+    if (lockout.lockedUntil !== null && now < lockout.lockedUntil) throw new VerifierError('AUTH004');
+    return save(ctx, {
+      ...base,
+      id: randomId(ctx.random),
+      factor: 'token',
+      cardSerial: null,
+      keyNumber: null,
+      tokenSerial: token.serial,
+      data: JSON.stringify({ ...data, activation: false, canSwitch: false }),
+    });
+  }
+  const { card, keyNumber } = await chooseCardKey(ctx, engines, req.user.id);
+  const canSwitch = !req.cardOnly && token !== null && token.state === 'assigned';
+  return save(ctx, {
+    ...base,
+    id: randomId(ctx.random),
+    factor: 'card',
+    cardSerial: card.serial,
+    keyNumber,
+    tokenSerial: null,
+    data: JSON.stringify({ ...data, activation: false, canSwitch }),
+  });
+}
+
+async function save(ctx: VerifierContext, c: ChallengeRecord): Promise<ChallengeView> {
+  if ((await ctx.store.createChallenge(c)) !== 'ok') throw new Error('challenge id collision');
+  return challengeView(c);
+}
+
+export function challengeView(c: ChallengeRecord): ChallengeView {
+  const d = challengeData(c);
+  if (c.factor === 'card') {
+    return {
+      challengeId: c.id,
+      purpose: c.purpose,
+      factor: 'card',
+      cardNumber: formatCardSerial(c.cardSerial ?? ''),
+      keyNumber: String(c.keyNumber ?? 0).padStart(4, '0'),
+      canSwitchToToken: d.canSwitch,
+      batchDigest: c.batchDigest,
+      expiresAt: c.expiresAt,
+    };
+  }
+  return {
+    challengeId: c.id,
+    purpose: c.purpose,
+    factor: 'token',
+    tokenSerial: formatTokenSerial(c.tokenSerial ?? ''),
+    activation: d.activation,
+    batchDigest: c.batchDigest,
+    expiresAt: c.expiresAt,
+  };
+}
+
+/**
+ * T-7: "Skift til nøgleviser". The card challenge is used up and replaced by a token challenge
+ * for the ordered key display, with the same purpose, batch and expiry.
+ */
+export async function switchToToken(ctx: VerifierContext, challengeId: string): Promise<ChallengeView> {
+  const peek = await ctx.store.getChallenge(challengeId);
+  if (peek === null || peek.factor !== 'card' || !challengeData(peek).canSwitch) {
+    throw new VerifierError('AUTH003');
+  }
+  const token = await ctx.store.findUserToken(peek.userId);
+  if (token === null || token.state !== 'assigned') throw new VerifierError('AUTH003');
+  const c = await ctx.store.consumeChallenge(challengeId, ctx.clock());
+  if (c === null) throw new VerifierError('AUTH003');
+  const d = challengeData(c);
+  return save(ctx, {
+    ...c,
+    id: randomId(ctx.random),
+    factor: 'token',
+    cardSerial: null,
+    keyNumber: null,
+    tokenSerial: token.serial,
+    data: JSON.stringify({ ...d, activation: true, canSwitch: false }),
+  });
+}
+
+/** What an answer got as far as, for the audit log even when it fails. */
+export interface AnswerTrace {
+  challenge?: ChallengeRecord;
+  user?: UserRecord;
+}
+
+export interface Answered {
+  readonly challenge: ChallengeRecord;
+  readonly user: UserRecord;
+  readonly data: ChallengeData;
+  readonly tokenActivated: boolean;
+}
+
+/**
+ * Answers a challenge once: it is consumed first (single use, expiry), then checked against the
+ * expected purpose and batch, then the key or code is checked. AUTH011 (an HOTP resync) carries a
+ * fresh challenge for the next code.
+ */
+export async function answerChallenge(
+  ctx: VerifierContext,
+  engines: Engines,
+  challengeId: string,
+  purposes: readonly ChallengePurpose[],
+  typed: string,
+  batchDigest: string | null,
+  trace: AnswerTrace = {},
+): Promise<Answered> {
+  const c = await ctx.store.consumeChallenge(challengeId, ctx.clock());
+  if (c === null) throw new VerifierError('AUTH003');
+  trace.challenge = c;
+  const user = await ctx.store.getUser(c.userId);
+  if (user === null || user.status === 'deleted') throw new VerifierError('AUTH003');
+  trace.user = user;
+  if (!purposes.includes(c.purpose)) throw new VerifierError('AUTH003');
+  if (user.status === 'blocked') throw new VerifierError('AUTH005');
+  if (c.batchDigest !== null || batchDigest !== null) {
+    if (c.batchDigest === null || batchDigest === null || !stringsEqual(c.batchDigest, batchDigest)) {
+      throw new VerifierError('AUTH009');
+    }
+  }
+  const data = challengeData(c);
+  if (c.factor === 'card') {
+    await answerCardChallenge(ctx, engines, c, typed);
+    return { challenge: c, user, data, tokenActivated: false };
+  }
+  const answer = await answerTokenChallenge(ctx, engines, c, typed, data.activation);
+  if (answer === 'resync') {
+    const now = ctx.clock();
+    const retry = await save(ctx, {
+      ...c,
+      id: randomId(ctx.random),
+      createdAt: now,
+      expiresAt: now + ctx.policy.challengeTtlMs,
+    });
+    throw new VerifierError('AUTH011', undefined, retry);
+  }
+  return { challenge: c, user, data, tokenActivated: data.activation };
+}

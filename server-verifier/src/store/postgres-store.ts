@@ -1,0 +1,463 @@
+import type pg from 'pg';
+import { applyFailure } from './memory-store.js';
+import { migratePostgres } from './sql/postgres-migrate.js';
+import { createPostgresPool, type PostgresConnectOptions } from './sql/postgres-pool.js';
+import { POSTGRES_MIGRATIONS } from './sql/postgres-schema.js';
+import { PG, type PgStatement } from './sql/postgres-statements.js';
+import {
+  type AuditRow,
+  blob,
+  type CardRow,
+  type ChallengeRow,
+  type LockoutRow,
+  NO_LOCKOUT,
+  type PasswordRow,
+  type ProviderRow,
+  patchColumns,
+  type TokenRow,
+  toAudit,
+  toCard,
+  toChallenge,
+  toLockout,
+  toPassword,
+  toProvider,
+  toToken,
+  toUser,
+  type UserRow,
+} from './sql/rows.js';
+import type {
+  AddCardResult,
+  AssignTokenResult,
+  AuditEntry,
+  AuditQuery,
+  CardRecord,
+  CardStatus,
+  ChallengeRecord,
+  ClosableStore,
+  FailureResult,
+  LockoutPolicy,
+  LockoutState,
+  LockoutSubject,
+  NewCard,
+  NewToken,
+  PasswordRecord,
+  ProviderRecord,
+  TokenAdvance,
+  TokenRecord,
+  TokenState,
+  UserIdKind,
+  UserPatch,
+  UserRecord,
+} from './store.js';
+
+type Queryable = pg.Pool | pg.PoolClient;
+type Param = string | number | boolean | null | Buffer | readonly unknown[];
+
+const isUniqueViolation = (err: unknown): boolean => (err as { code?: string }).code === '23505';
+
+/** Thrown inside a transaction to roll it back; never escapes the store. */
+class Rollback extends Error {}
+
+/**
+ * The store for several backend instances sharing one PostgreSQL database.
+ *
+ * Atomicity: every check-and-update is one statement whose WHERE clause is the check (PostgreSQL
+ * re-evaluates it on the newest row version after waiting for a concurrent writer's row lock, so
+ * of two racers exactly one matches), an INSERT ... ON CONFLICT (the unique index decides), or a
+ * short transaction that first locks the rows it is about to decide on (SELECT ... FOR UPDATE),
+ * so its later reads see every earlier winner.
+ */
+export class PostgresStore implements ClosableStore {
+  private closed = false;
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  private async rows<R>(
+    statement: PgStatement,
+    values: readonly Param[],
+    on: Queryable = this.pool,
+  ): Promise<R[]> {
+    const result = await on.query({ name: statement.name, text: statement.text, values: [...values] });
+    return result.rows as R[];
+  }
+
+  private async count(
+    statement: PgStatement,
+    values: readonly Param[],
+    on: Queryable = this.pool,
+  ): Promise<number> {
+    const result = await on.query({ name: statement.name, text: statement.text, values: [...values] });
+    return result.rowCount ?? 0;
+  }
+
+  /** Runs `fn` in a transaction on one connection; rolls back if it throws. */
+  private async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch((e: unknown) => {
+        // A connection that cannot even roll back is dropped, not returned to the pool.
+        broken = e instanceof Error ? e : new Error(String(e));
+      });
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  // ---- users ----
+
+  async createUser(u: UserRecord): Promise<'ok' | 'duplicate'> {
+    const n = await this.count(PG.insertUser, [
+      u.id,
+      u.nemIdNumber,
+      u.cpr,
+      u.alias,
+      u.name,
+      u.address,
+      u.mobile,
+      u.email,
+      u.eligibility,
+      u.status,
+      u.siteLogOptIn,
+      u.reorderThreshold,
+      u.createdAt,
+    ]);
+    return n === 1 ? 'ok' : 'duplicate';
+  }
+
+  async getUser(userId: string): Promise<UserRecord | null> {
+    const [row] = await this.rows<UserRow>(PG.getUser, [userId]);
+    return row ? toUser(row) : null;
+  }
+
+  async findUserId(kind: UserIdKind, value: string): Promise<string | null> {
+    const [row] = await this.rows<{ id: string }>(PG.findUser[kind], [value]);
+    return row?.id ?? null;
+  }
+
+  async updateUser(userId: string, patch: UserPatch): Promise<boolean> {
+    const columns = patchColumns(patch);
+    if (columns.length === 0) return (await this.count(PG.userExists, [userId])) === 1;
+    const sets = columns.map(([c], i) => `${c} = $${i + 2}`).join(', ');
+    const statement: PgStatement = {
+      name: `nemid_update_user_${columns.map(([c]) => c).join('_')}`,
+      text: `UPDATE users SET ${sets} WHERE id = $1`,
+    };
+    return (await this.count(statement, [userId, ...columns.map(([, v]) => v)])) === 1;
+  }
+
+  async setAlias(userId: string, alias: string | null): Promise<'ok' | 'taken' | 'no-user'> {
+    try {
+      return (await this.count(PG.setAlias, [userId, alias])) === 1 ? 'ok' : 'no-user';
+    } catch (err) {
+      if (isUniqueViolation(err)) return 'taken';
+      throw err;
+    }
+  }
+
+  // ---- passwords ----
+
+  async setPassword(userId: string, p: PasswordRecord): Promise<boolean> {
+    const [row] = await this.rows<{ n: number }>(PG.setPassword, [
+      userId,
+      p.hash,
+      p.isPin,
+      p.temporary,
+      p.setAt,
+    ]);
+    return row?.n === 1;
+  }
+
+  async getPassword(userId: string): Promise<PasswordRecord | null> {
+    const [row] = await this.rows<PasswordRow>(PG.getPassword, [userId]);
+    return row ? toPassword(row) : null;
+  }
+
+  // ---- lockouts ----
+
+  async getLockout(subject: LockoutSubject): Promise<LockoutState> {
+    const [row] = await this.rows<LockoutRow>(PG.getLockout, [subject.kind, subject.id]);
+    return toLockout(row);
+  }
+
+  async recordFailure(subject: LockoutSubject, now: number, policy: LockoutPolicy): Promise<FailureResult> {
+    const first = applyFailure(NO_LOCKOUT, now, policy).state;
+    for (;;) {
+      const [counted] = await this.rows<LockoutRow>(PG.recordFailure, [
+        subject.kind,
+        subject.id,
+        first.failures,
+        first.lockedUntil,
+        first.locks,
+        first.blocked,
+        policy.maxFailures,
+        policy.lockMs,
+        policy.locksBeforeBlock,
+        now,
+      ]);
+      if (counted) return { outcome: 'counted', state: toLockout(counted) };
+      // Refused without counting: report why. The decision above was atomic; this read only
+      // describes it. If the block or lock was lifted in between, try again.
+      const state = await this.getLockout(subject);
+      if (state.blocked) return { outcome: 'blocked', state };
+      if (state.lockedUntil !== null && now < state.lockedUntil) return { outcome: 'locked', state };
+    }
+  }
+
+  async resetFailures(subject: LockoutSubject): Promise<void> {
+    await this.count(PG.resetFailures, [subject.kind, subject.id]);
+  }
+
+  async clearLockout(subject: LockoutSubject): Promise<void> {
+    await this.count(PG.clearLockout, [subject.kind, subject.id]);
+  }
+
+  // ---- key cards ----
+
+  async addCard(card: NewCard, maxActiveCards: number): Promise<AddCardResult> {
+    return this.transaction(async (c): Promise<AddCardResult> => {
+      // The user's row lock serialises adds for one user, so the count below is current.
+      if ((await this.count(PG.lockUser, [card.userId], c)) === 0) return { ok: false, reason: 'no-user' };
+      if ((await this.count(PG.cardExists, [card.serial], c)) === 1) {
+        return { ok: false, reason: 'duplicate-serial' };
+      }
+      const [{ active, last }] = await this.rows<{ active: number; last: number }>(
+        PG.cardCounts,
+        [card.userId],
+        c,
+      );
+      if (active >= maxActiveCards) return { ok: false, reason: 'limit' };
+      const [row] = await this.rows<CardRow>(
+        PG.insertCard,
+        [card.serial, card.userId, blob(card.secretCiphertext), last + 1, card.issuedAt],
+        c,
+      );
+      // Another user's card with this serial was committed after our check.
+      if (!row) return { ok: false, reason: 'duplicate-serial' };
+      return { ok: true, card: toCard(row) };
+    });
+  }
+
+  async getCard(serial: string): Promise<CardRecord | null> {
+    const [row] = await this.rows<CardRow>(PG.getCard, [serial]);
+    return row ? toCard(row) : null;
+  }
+
+  async listCards(userId: string): Promise<CardRecord[]> {
+    return (await this.rows<CardRow>(PG.listCards, [userId])).map(toCard);
+  }
+
+  async setCardStatus(serial: string, status: CardStatus): Promise<boolean> {
+    return (await this.count(PG.setCardStatus, [serial, status])) === 1;
+  }
+
+  async useCardKey(serial: string, keyNumber: number): Promise<'ok' | 'already-used'> {
+    // Insert-if-absent on the (card, key) primary key: exactly one caller inserts.
+    return (await this.count(PG.useKey, [serial, keyNumber])) === 1 ? 'ok' : 'already-used';
+  }
+
+  async listUsedKeys(serial: string): Promise<number[]> {
+    return (await this.rows<{ key_number: number }>(PG.usedKeys, [serial])).map((r) => r.key_number);
+  }
+
+  async markReorderSent(serial: string, now: number): Promise<boolean> {
+    return (await this.count(PG.markReorder, [serial, now])) === 1;
+  }
+
+  // ---- tokens ----
+
+  async addTokens(tokens: readonly NewToken[]): Promise<'ok' | 'duplicate-serial'> {
+    if (tokens.length === 0) return 'ok';
+    try {
+      return await this.transaction(async (c) => {
+        const inserted = await this.count(
+          PG.insertTokens,
+          [
+            tokens.map((t) => t.serial),
+            tokens.map((t) => t.kind),
+            tokens.map((t) => t.algorithm),
+            tokens.map((t) => t.digits),
+            tokens.map((t) => t.stepSeconds),
+            tokens.map((t) => t.t0),
+            tokens.map((t) => blob(t.secretCiphertext)),
+          ],
+          c,
+        );
+        // Fewer rows than tokens: a serial existed (or repeats in the batch). All or nothing.
+        if (inserted !== tokens.length) throw new Rollback();
+        return 'ok' as const;
+      });
+    } catch (err) {
+      if (err instanceof Rollback) return 'duplicate-serial';
+      throw err;
+    }
+  }
+
+  async getToken(serial: string): Promise<TokenRecord | null> {
+    const [row] = await this.rows<TokenRow>(PG.getToken, [serial]);
+    return row ? toToken(row) : null;
+  }
+
+  async findUserToken(userId: string): Promise<TokenRecord | null> {
+    const [row] = await this.rows<TokenRow>(PG.heldToken, [userId]);
+    return row ? toToken(row) : null;
+  }
+
+  async assignToken(serial: string, userId: string): Promise<AssignTokenResult> {
+    try {
+      return await this.transaction(async (c): Promise<AssignTokenResult> => {
+        // Lock the token, then the user: racers for the token queue on the first lock, racers
+        // for the user (two tokens at once) on the second, so each check below is current.
+        const [token] = await this.rows<{ state: string }>(PG.lockToken, [serial], c);
+        if (!token) return 'no-token';
+        if ((await this.count(PG.lockUser, [userId], c)) === 0) return 'no-user';
+        if (token.state !== 'stock') return 'not-in-stock';
+        if ((await this.count(PG.heldToken, [userId], c)) > 0) return 'user-has-token';
+        await this.count(PG.assignToken, [serial, userId], c);
+        return 'ok';
+      });
+    } catch (err) {
+      // The partial unique index (one held token per user) is the last word.
+      if (isUniqueViolation(err)) return 'user-has-token';
+      throw err;
+    }
+  }
+
+  async setTokenState(serial: string, from: TokenState, to: TokenState, now: number): Promise<boolean> {
+    const activates = from === 'assigned' && to === 'active';
+    try {
+      return (await this.count(PG.setTokenState, [serial, from, to, activates, now])) === 1;
+    } catch (err) {
+      // The move would give the user a second held token (T-5): refuse like a failed compare.
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
+  }
+
+  async advanceTokenCounter(
+    serial: string,
+    expectedLast: number,
+    newValue: number,
+    advance: TokenAdvance,
+  ): Promise<boolean> {
+    if (!(newValue > expectedLast)) return false;
+    const n = await this.count(PG.advance, [
+      serial,
+      expectedLast,
+      newValue,
+      advance.driftSteps,
+      advance.pendingDriftSteps,
+      advance.lastUsedAt,
+    ]);
+    return n === 1;
+  }
+
+  async setTokenResync(serial: string, counter: number | null): Promise<boolean> {
+    return (await this.count(PG.setResync, [serial, counter])) === 1;
+  }
+
+  // ---- challenges ----
+
+  async createChallenge(ch: ChallengeRecord): Promise<'ok' | 'duplicate'> {
+    const n = await this.count(PG.insertChallenge, [
+      ch.id,
+      ch.userId,
+      ch.purpose,
+      ch.factor,
+      ch.cardSerial,
+      ch.keyNumber,
+      ch.tokenSerial,
+      ch.batchDigest,
+      ch.providerId,
+      ch.ip,
+      ch.data,
+      ch.createdAt,
+      ch.expiresAt,
+    ]);
+    return n === 1 ? 'ok' : 'duplicate';
+  }
+
+  async getChallenge(id: string): Promise<ChallengeRecord | null> {
+    const [row] = await this.rows<ChallengeRow>(PG.getChallenge, [id]);
+    return row ? toChallenge(row) : null;
+  }
+
+  async consumeChallenge(id: string, now: number): Promise<ChallengeRecord | null> {
+    // DELETE ... RETURNING: the one caller whose delete removed the row gets it.
+    const [row] = await this.rows<ChallengeRow>(PG.consumeChallenge, [id]);
+    return row && now < row.expires_at ? toChallenge(row) : null;
+  }
+
+  async purgeExpiredChallenges(now: number): Promise<number> {
+    return this.count(PG.purgeChallenges, [now]);
+  }
+
+  // ---- providers ----
+
+  async putProvider(p: ProviderRecord): Promise<void> {
+    await this.count(PG.putProvider, [p.id, p.name, p.cprApproved, p.isBank]);
+  }
+
+  async getProvider(id: string): Promise<ProviderRecord | null> {
+    const [row] = await this.rows<ProviderRow>(PG.getProvider, [id]);
+    return row ? toProvider(row) : null;
+  }
+
+  // ---- audit ----
+
+  async appendAudit(e: AuditEntry): Promise<void> {
+    await this.count(PG.appendAudit, [
+      e.at,
+      e.userId,
+      e.ip,
+      e.providerId,
+      e.site,
+      e.factor,
+      e.action,
+      e.outcome,
+    ]);
+  }
+
+  async listAudit(userId: string, query: AuditQuery = {}): Promise<AuditEntry[]> {
+    const since = query.since ?? Number.MIN_SAFE_INTEGER;
+    const rows =
+      query.limit === undefined
+        ? await this.rows<AuditRow>(PG.listAudit, [userId, since])
+        : await this.rows<AuditRow>(PG.listAuditNewest, [
+            userId,
+            since,
+            Math.max(0, Math.floor(query.limit)),
+          ]);
+    return rows.map(toAudit);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}
+
+export interface PostgresStoreOptions extends PostgresConnectOptions {}
+
+/**
+ * Connects to PostgreSQL (its own pool), creates the schema if asked for one, and brings the
+ * tables up to date. Instances starting together migrate one at a time. Close the store to end
+ * the pool.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const pool = await createPostgresPool(options);
+  try {
+    await migratePostgres(pool, POSTGRES_MIGRATIONS);
+    return new PostgresStore(pool);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,163 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createOtpEngine, formatCode } from '@nemid-sim/core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+const SECRET_HEX = '3132333435363738393031323334353637383930';
+const SECRET = new TextEncoder().encode('12345678901234567890');
+const engine = createOtpEngine(SECRET);
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'nemid-cli-device-'));
+});
+
+function newDevice(file: string, ...extra: string[]) {
+  const r = runCli([
+    'device',
+    'new',
+    '--out',
+    file,
+    '--secret',
+    SECRET_HEX,
+    '--seed',
+    '5',
+    '--start',
+    '2026-01-01T00:00:00Z',
+    '--clock',
+    'virtual',
+    ...extra,
+  ]);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return r;
+}
+
+describe('nemid device new / press', () => {
+  it('HOTP: presses print the codes for counters 0, 1, 2 and the file is saved (0600) between them', () => {
+    const file = join(dir, 'd.json');
+    const made = newDevice(file, '--mode', 'hotp', '--serial', '1234 5678 9012 3456');
+    expect(made.stdout).toContain('HOTP device 1234 5678 9012 3456');
+    expect(made.stdout).not.toContain(SECRET_HEX);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    for (let counter = 0; counter < 3; counter++) {
+      const r = runCli(['device', 'press', '--device', file]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(`${formatCode(engine.hotp(counter, 6), 6)}\n`);
+    }
+    expect(JSON.parse(readFileSync(file, 'utf8')).state.counter).toBe(3);
+  });
+
+  it('TOTP: --advance moves the device time; the code is the TOTP of the device clock', () => {
+    const file = join(dir, 't.json');
+    newDevice(file, '--ppm', '0', '--ageing-ppm', '0');
+    const r = runCli(['device', 'press', '--device', file, '--advance', '1d3h', '--json']);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const t = Date.parse('2026-01-01T00:00:00Z') / 1000 + 27 * 3600;
+    expect(out.code).toBe(formatCode(engine.totp(t, 30, 6), 6));
+    expect(out.deviceTime).toBe(new Date(t * 1000).toISOString());
+    expect(out.lowBattery).toBe(false);
+    expect(out.dead).toBe(false);
+  });
+
+  it('NEMID_DEVICE names the device when --device is not given', () => {
+    const file = join(dir, 'env.json');
+    newDevice(file, '--mode', 'hotp');
+    const r = runCli(['device', 'press'], { env: { NEMID_DEVICE: file } });
+    expect(r.stdout).toBe(`${formatCode(engine.hotp(0, 6), 6)}\n`);
+  });
+
+  it('shows the low-battery mark near the end and nothing once dead (exit 1)', () => {
+    const file = join(dir, 'old.json');
+    newDevice(file, '--mode', 'hotp');
+    const low = runCli(['device', 'press', '--device', file, '--advance', '4y20w']);
+    expect(low.stdout).toMatch(/^\d{6} \[low battery\]\n$/);
+    const dead = runCli(['device', 'press', '--device', file, '--advance', '2y']);
+    expect(dead.status).toBe(1);
+    expect(dead.stdout).toBe('');
+    expect(dead.stderr).toContain('battery is dead');
+  });
+
+  it('refuses to overwrite a device file without --force', () => {
+    const file = join(dir, 'd.json');
+    newDevice(file);
+    const again = runCli(['device', 'new', '--out', file]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain('exists');
+    expect(runCli(['device', 'new', '--out', file, '--force']).status).toBe(0);
+  });
+});
+
+describe('nemid device life', () => {
+  it('--json prints years, lowBatteryYears and clockDriftSeconds', () => {
+    const r = runCli(['device', 'life', '--presses-per-day', '3', '--json']);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual(['years', 'lowBatteryYears', 'clockDriftSeconds']);
+    expect(out.years).toBeGreaterThan(4);
+    expect(out.lowBatteryYears).toBeLessThan(out.years);
+    expect(typeof out.clockDriftSeconds).toBe('number');
+  });
+
+  it('prints a report and a chart, and --svg writes an SVG', () => {
+    const svg = join(dir, 'life.svg');
+    const r = runCli(['device', 'life', '--presses-per-day', '20', '--temperature', '5', '--svg', svg]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/battery lasts\s+\d+\.\d\d years/);
+    expect(r.stdout).toContain('low-battery mark');
+    expect(r.stdout).toContain('┤');
+    const text = readFileSync(svg, 'utf8');
+    expect(text.startsWith('<svg')).toBe(true);
+    expect(text).toContain('<path');
+    expect(text.trim().endsWith('</svg>')).toBe(true);
+  });
+});
+
+describe('nemid device: bad input is one line and exit 2', () => {
+  it.each([
+    [['device', 'press'], /no device/],
+    [['device', 'press', '--device', '/nonexistent/d.json'], /no such device file/],
+    [['device', 'life', '--presses-per-day', '-3'], /presses-per-day/],
+    [['device', 'life', '--cell', 'aa'], /cr2016, cr2032/],
+    [['device', 'new', '--out', '/tmp/x.json', '--secret', 'zz'], /hex/],
+    [['device', 'new', '--out', '/tmp/x.json', '--serial', '12'], /16 digits/],
+    [['device', 'new', '--out', '/tmp/x.json', '--start', 'yesterday'], /--start/],
+    [['device', 'new', '--out', '/tmp/x.json', '--mode', 'both'], /hotp, totp/],
+  ])('%j', (args, message) => {
+    const r = runCli(args, { env: { NEMID_DEVICE: '' } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a bad --advance or a broken device file', () => {
+    const file = join(dir, 'd.json');
+    newDevice(file);
+    const r = runCli(['device', 'press', '--device', file, '--advance', 'soon']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('duration');
+    const notDevice = runCli(['device', 'press', '--device', join(dir)]);
+    expect(notDevice.status).toBe(2);
+    expect(notDevice.stderr).toContain('not a device file');
+  });
+
+  it('run without a terminal says what to do instead', () => {
+    const r = runCli(['device', 'run']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('nemid device press');
+  });
+
+  it('--help explains every option', () => {
+    for (const sub of ['new', 'press', 'life', 'run']) {
+      const r = runCli(['device', sub, '--help']);
+      expect(r.status).toBe(0);
+      for (const line of r.stdout.split('\n').filter((l) => /^\s+--/.test(l))) {
+        expect(line.replace(/^\s+--\S+( <[^>]+>)?/, '').trim().length, line).toBeGreaterThan(0);
+      }
+    }
+  });
+});

@@ -1,0 +1,262 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCardEngine, formatCode } from '@nemid-sim/core';
+import {
+  formatSerial,
+  parseKeyFile,
+  printedKeys,
+  readBatchFile,
+  serialCheckDigit,
+} from '@nemid-sim/key-card';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'nemid-card-cli-'));
+const key = join(dir, 'batch.key');
+const secrets = join(dir, 'batch.nemid');
+const batchArgs = ['--secrets', secrets, '--key-file', key];
+
+/** A usage error: exit code 2 and exactly one line on stderr, without a stack trace. */
+function expectUsageError(result: ReturnType<typeof runCli>, pattern: RegExp): void {
+  expect(result.status).toBe(2);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+let serials: string[];
+
+beforeAll(() => {
+  expect(runCli(['keygen', '--out', key]).status).toBe(0);
+  const made = runCli(['card', 'new', '--count', '3', '--key-file', key, '--out', secrets]);
+  expect(made.status).toBe(0);
+  expect(made.stdout).toMatch(/^batch [0-9a-f]{32}: 3 cards written to /);
+  serials = runCli(['card', 'list', ...batchArgs])
+    .stdout.trim()
+    .split('\n');
+});
+
+describe('nemid keygen', () => {
+  it('writes 32 random bytes as hex with mode 0600', () => {
+    expect(readFileSync(key, 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
+    expect(statSync(key).mode & 0o777).toBe(0o600);
+  });
+
+  it('does not replace an existing file unless --force', () => {
+    const before = readFileSync(key, 'utf8');
+    expectUsageError(runCli(['keygen', '--out', key]), /already exists/);
+    expect(readFileSync(key, 'utf8')).toBe(before);
+    const other = join(dir, 'other.key');
+    expect(runCli(['keygen', '--out', other]).status).toBe(0);
+    const first = readFileSync(other, 'utf8');
+    expect(runCli(['keygen', '--out', other, '--force']).status).toBe(0);
+    expect(readFileSync(other, 'utf8')).not.toBe(first);
+  });
+
+  it('never prints the key', () => {
+    const path = join(dir, 'quiet.key');
+    const r = runCli(['keygen', '--out', path]);
+    const hex = readFileSync(path, 'utf8').trim();
+    expect(r.stdout + r.stderr).not.toContain(hex);
+  });
+});
+
+describe('nemid card new / list / show', () => {
+  it('makes a batch file with mode 0600 that holds the listed cards', async () => {
+    expect(statSync(secrets).mode & 0o777).toBe(0o600);
+    expect(serials).toHaveLength(3);
+    for (const s of serials) expect(s).toMatch(/^[A-Z]\d{3}-\d{3}-\d{3}$/);
+    const batch = await readBatchFile(secrets, parseKeyFile(readFileSync(key, 'utf8')));
+    expect(batch.cards.map((c) => c.serial)).toEqual(serials);
+  });
+
+  it('lists as JSON with batch id and creation time', () => {
+    const r = runCli(['card', 'list', ...batchArgs, '--json']);
+    expect(r.status).toBe(0);
+    const data = JSON.parse(r.stdout) as { batchId: string; createdAt: string; cards: { serial: string }[] };
+    expect(data.batchId).toMatch(/^[0-9a-f]{32}$/);
+    expect(Number.isNaN(Date.parse(data.createdAt))).toBe(false);
+    expect(data.cards).toEqual(serials.map((serial) => ({ serial })));
+  });
+
+  it('shows a card as JSON: all 148 keys in printed order, exactly as the core derives them', async () => {
+    const r = runCli([
+      'card',
+      'show',
+      ...batchArgs,
+      '--serial',
+      serials[1].toLowerCase().replace(/-/g, ''),
+      '--json',
+    ]);
+    expect(r.status).toBe(0);
+    const shown = JSON.parse(r.stdout) as { serial: string; keys: { number: string; key: string }[] };
+    expect(shown.serial).toBe(serials[1]);
+    expect(shown.keys).toHaveLength(148);
+    const batch = await readBatchFile(secrets, parseKeyFile(readFileSync(key, 'utf8')));
+    const secret = batch.cards[1].secret;
+    expect(shown.keys).toEqual(printedKeys(secret));
+    const engine = createCardEngine(secret);
+    for (const k of shown.keys)
+      expect(formatCode(engine.key(engine.slotOf(Number(k.number))), 6)).toBe(k.key);
+  });
+
+  it('shows a card as plain text', () => {
+    const r = runCli(['card', 'show', ...batchArgs, '--serial', serials[0]]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')[0]).toContain(serials[0]);
+    expect([...r.stdout.matchAll(/\b\d{4} \d{6}\b/g)]).toHaveLength(148);
+  });
+});
+
+describe('nemid card print', () => {
+  it('writes an imposed PDF, with no progress bar when stderr is not a terminal', () => {
+    const out = join(dir, 'cards.pdf');
+    const r = runCli(['card', 'print', ...batchArgs, '--out', out, '--paper', 'letter']);
+    expect(r.status).toBe(0);
+    expect(readFileSync(out).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(readFileSync(out, 'latin1')).toContain('/TrimBox');
+    expect(r.stderr).toBe(`nemid: 3 cards written to ${out}\n`);
+  });
+
+  it('writes a Magnaprint PDF of chosen cards', () => {
+    const out = join(dir, 'magna.pdf');
+    const r = runCli([
+      'card',
+      'print',
+      ...batchArgs,
+      '--out',
+      out,
+      '--magnaprint',
+      '--serial',
+      serials[0],
+      '--serial',
+      serials[2],
+    ]);
+    expect(r.status).toBe(0);
+    expect(readFileSync(out, 'latin1').match(/\/Type \/Page\b/g)).toHaveLength(2);
+  });
+
+  it('writes SVG and text, choosing the format from the extension', () => {
+    const svg = join(dir, 'card.svg');
+    expect(runCli(['card', 'print', ...batchArgs, '--out', svg, '--serial', serials[0]]).status).toBe(0);
+    expect(readFileSync(svg, 'utf8')).toContain(`>${serials[0]}</text>`);
+    const txt = join(dir, 'cards.out');
+    expect(runCli(['card', 'print', ...batchArgs, '--out', txt, '--format', 'txt']).status).toBe(0);
+    const text = readFileSync(txt, 'utf8');
+    for (const s of serials) expect(text).toContain(s);
+    expect([...text.matchAll(/\b\d{4} \d{6}\b/g)]).toHaveLength(3 * 148);
+  });
+
+  it('leaves no temporary files behind', () => {
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('bad input: one line on stderr, exit 2', () => {
+  it('a missing secrets file or key file', () => {
+    expectUsageError(
+      runCli(['card', 'list', '--secrets', join(dir, 'nope'), '--key-file', key]),
+      /no such file/,
+    );
+    expectUsageError(
+      runCli(['card', 'list', '--secrets', secrets, '--key-file', join(dir, 'nokey')]),
+      /no such file/,
+    );
+  });
+
+  it('a wrong key, without showing either key', () => {
+    const other = join(dir, 'wrong.key');
+    runCli(['keygen', '--out', other]);
+    const r = runCli(['card', 'list', '--secrets', secrets, '--key-file', other]);
+    expectUsageError(r, /wrong key file, or the file was changed/);
+    expect(r.stderr).not.toContain(readFileSync(other, 'utf8').trim());
+    expect(r.stderr).not.toContain(readFileSync(key, 'utf8').trim());
+  });
+
+  it('a changed secrets file', () => {
+    const copy = join(dir, 'tampered.nemid');
+    const bytes = readFileSync(secrets);
+    bytes[bytes.length - 20] ^= 0x80;
+    writeFileSync(copy, bytes);
+    expectUsageError(runCli(['card', 'list', '--secrets', copy, '--key-file', key]), /cannot be opened/);
+  });
+
+  it('a key file that is not one', () => {
+    const bad = join(dir, 'bad.key');
+    writeFileSync(bad, 'not hex at all\n');
+    expectUsageError(runCli(['card', 'list', '--secrets', secrets, '--key-file', bad]), /not a key file/);
+  });
+
+  it('an unknown card number, and a mistyped one', () => {
+    const eight = ['00000000', '00000001', '00000002'].find((d) => serialCheckDigit('A', d) >= 0) ?? '';
+    const unknown = formatSerial('A', eight);
+    expect(serials).not.toContain(unknown);
+    expectUsageError(runCli(['card', 'show', ...batchArgs, '--serial', unknown]), /is not in batch/);
+    const typo = serials[0].slice(0, -1) + String((Number(serials[0].slice(-1)) + 1) % 10);
+    expectUsageError(runCli(['card', 'show', ...batchArgs, '--serial', typo]), /check digit/);
+    expectUsageError(
+      runCli(['card', 'print', ...batchArgs, '--out', join(dir, 'x.pdf'), '--serial', typo]),
+      /check digit/,
+    );
+    expect(existsSync(join(dir, 'x.pdf'))).toBe(false);
+  });
+
+  it('a count of 0 or 10^9', () => {
+    for (const count of ['0', '1000000000', 'many']) {
+      expectUsageError(
+        runCli(['card', 'new', '--count', count, '--key-file', key, '--out', join(dir, 'n.nemid')]),
+        /--count/,
+      );
+    }
+    expect(existsSync(join(dir, 'n.nemid'))).toBe(false);
+  });
+
+  it('an existing output file, and options that do not go together', () => {
+    expectUsageError(
+      runCli(['card', 'new', '--count', '1', '--key-file', key, '--out', secrets]),
+      /already exists/,
+    );
+    const pdf = join(dir, 'y.pdf');
+    expectUsageError(
+      runCli(['card', 'print', ...batchArgs, '--out', pdf, '--magnaprint', '--paper', 'letter']),
+      /A4/,
+    );
+    expectUsageError(runCli(['card', 'print', ...batchArgs, '--out', join(dir, 'all.svg')]), /one card/);
+    expectUsageError(runCli(['card', 'print', ...batchArgs, '--out', pdf, '--paper', 'a3']), /--paper/);
+    expectUsageError(
+      runCli(['card', 'new', '--count', '1', '--key-file', key, '--out', pdf, '--series', 'O']),
+      /--series/,
+    );
+  });
+});
+
+describe('help', () => {
+  it('explains every option', () => {
+    const cases: [string[], string[]][] = [
+      [['keygen'], ['--out', '--force']],
+      [
+        ['card', 'new'],
+        ['--count', '--key-file', '--out', '--series', '--force'],
+      ],
+      [
+        ['card', 'list'],
+        ['--secrets', '--key-file', '--json'],
+      ],
+      [
+        ['card', 'show'],
+        ['--secrets', '--key-file', '--serial', '--json'],
+      ],
+      [
+        ['card', 'print'],
+        ['--secrets', '--key-file', '--out', '--serial', '--magnaprint', '--paper', '--format', '--force'],
+      ],
+    ];
+    for (const [cmd, options] of cases) {
+      const r = runCli([...cmd, '--help']);
+      expect(r.status).toBe(0);
+      for (const o of options) expect(r.stdout).toMatch(new RegExp(`${o}\\b[^\\n]*\\s{2,}\\S`));
+    }
+  });
+});

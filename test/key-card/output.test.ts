@@ -1,0 +1,83 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import {
+  FileExistsError,
+  openAtomicStream,
+  progressBar,
+  renderPdf,
+  writeFileAtomic,
+} from '@nemid-sim/key-card';
+import { describe, expect, it } from 'vitest';
+import { testBatch } from './helpers.js';
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'nemid-kc-out-'));
+
+/** A stand-in for process.stderr that records what is written. */
+function fakeStream(isTTY: boolean): { stream: NodeJS.WriteStream; written: () => string } {
+  let text = '';
+  const w = new Writable({
+    write(chunk, _enc, done) {
+      text += String(chunk);
+      done();
+    },
+  });
+  Object.assign(w, {
+    isTTY,
+    columns: 100,
+    cursorTo: (_x: number, _y?: unknown, cb?: () => void) => cb?.() ?? true,
+    clearLine: (_d: number, cb?: () => void) => cb?.() ?? true,
+    moveCursor: (_x: number, _y: number, cb?: () => void) => cb?.() ?? true,
+    clearScreenDown: (cb?: () => void) => cb?.() ?? true,
+  });
+  return { stream: w as unknown as NodeJS.WriteStream, written: () => text };
+}
+
+describe('the progress bar', () => {
+  it('draws on a terminal', () => {
+    const { stream, written } = fakeStream(true);
+    const bar = progressBar(stream, 3);
+    bar.update(3);
+    bar.stop();
+    expect(written()).toContain('3/3 cards');
+  });
+
+  it('writes nothing when the stream is not a terminal', () => {
+    const { stream, written } = fakeStream(false);
+    const bar = progressBar(stream, 3);
+    bar.update(1);
+    bar.stop();
+    expect(written()).toBe('');
+  });
+});
+
+describe('atomic output', () => {
+  it('leaves neither the target nor a temporary file when rendering fails', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'cards.pdf');
+    const good = testBatch(3, 'atomic').cards;
+    // A card whose secret is too short makes the card engine throw half-way through the PDF.
+    const cards = [...good, { serial: good[0].serial, secret: new Uint8Array(4) }];
+    const target = await openAtomicStream(path);
+    await expect(renderPdf(cards, target.stream)).rejects.toThrow(RangeError);
+    await target.abort();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('keeps the old file until the new one is complete, and refuses to replace it unasked', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'out.txt');
+    await writeFileAtomic(path, 'first');
+    await expect(writeFileAtomic(path, 'second')).rejects.toThrow(FileExistsError);
+    await expect(openAtomicStream(path)).rejects.toThrow(FileExistsError);
+    expect(readFileSync(path, 'utf8')).toBe('first');
+    const target = await openAtomicStream(path, { overwrite: true });
+    target.stream.write('third');
+    expect(readFileSync(path, 'utf8')).toBe('first');
+    await target.commit();
+    expect(readFileSync(path, 'utf8')).toBe('third');
+    expect(readdirSync(dir)).toEqual(['out.txt']);
+    expect(existsSync(path)).toBe(true);
+  });
+});

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteStore } from '@nemid-sim/server-verifier';
+import { afterAll, describe, expect, it } from 'vitest';
+import { storeConformanceSuite } from './conformance.js';
+
+// Every test gets a new file in one temp directory, removed when the file's tests are done.
+const dir = mkdtempSync(join(tmpdir(), 'nemid-sqlite-store-'));
+let n = 0;
+const file = () => join(dir, `store-${++n}.db`);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+storeConformanceSuite('sqlite (grouped commits)', async () => openSqliteStore(file()));
+storeConformanceSuite('sqlite (a commit per operation)', async () =>
+  openSqliteStore(file(), { commitMode: 'each' }),
+);
+
+describe('SQLite store specifics', () => {
+  it('keeps what was written when the file is opened again, and holds only ciphertext as given', async () => {
+    const path = file();
+    const a = openSqliteStore(path);
+    await a.createUser({
+      id: 'u1',
+      nemIdNumber: '123456789',
+      cpr: null,
+      alias: 'anna',
+      name: 'Anna',
+      address: null,
+      mobile: null,
+      email: null,
+      eligibility: 'full',
+      status: 'active',
+      siteLogOptIn: true,
+      reorderThreshold: 20,
+      createdAt: 1,
+    });
+    expect(await a.useCardKey('A000000001', 7)).toBe('ok');
+    await a.close();
+    const b = openSqliteStore(path);
+    expect(await b.findUserId('alias', 'anna')).toBe('u1');
+    expect((await b.getUser('u1'))?.siteLogOptIn).toBe(true);
+    expect(await b.useCardKey('A000000001', 7)).toBe('already-used');
+    await b.close();
+  });
+
+  it('resolves a grouped write only after its commit, visible to a second connection', async () => {
+    const path = file();
+    const writer = openSqliteStore(path);
+    const reader = openSqliteStore(path);
+    const pending = writer.useCardKey('A000000001', 1);
+    // Not committed yet: the other connection does not see it.
+    expect(await reader.listUsedKeys('A000000001')).toEqual([]);
+    expect(await pending).toBe('ok');
+    expect(await reader.listUsedKeys('A000000001')).toEqual([1]);
+    await writer.close();
+    await reader.close();
+  });
+});
