@@ -38,10 +38,11 @@ export function parseDuration(text: string): number {
   return seconds;
 }
 
-/** A span in seconds in the largest unit that keeps it readable, e.g. `4.52 years`, `37 days`. */
+/** A span in seconds in the largest unit that keeps it readable, e.g. `4.52 years`, `7.9 months`. */
 export function describeDuration(seconds: number): string {
   const abs = Math.abs(seconds);
   if (abs >= SECONDS_PER_YEAR) return `${(seconds / SECONDS_PER_YEAR).toFixed(2)} years`;
+  if (abs >= 60 * SECONDS_PER_DAY) return `${(seconds / (SECONDS_PER_YEAR / 12)).toFixed(1)} months`;
   if (abs >= 2 * SECONDS_PER_DAY) return `${(seconds / SECONDS_PER_DAY).toFixed(1)} days`;
   if (abs >= 2 * SECONDS_PER_HOUR) return `${(seconds / SECONDS_PER_HOUR).toFixed(1)} hours`;
   if (abs >= 2 * SECONDS_PER_MINUTE) return `${(seconds / SECONDS_PER_MINUTE).toFixed(1)} minutes`;

@@ -98,8 +98,8 @@ export function lifeSvg(r: LifeResult, title: string): string {
     );
   }
   parts.push(
-    `<text x="${W - right}" y="${top + 14}" text-anchor="end" fill="#1a5fb4">at rest</text>`,
-    `<text x="${W - right}" y="${top + 30}" text-anchor="end" fill="#e66100">under the press burst</text>`,
+    `<text x="${left + 12}" y="${H - bottom - 30}" fill="#1a5fb4">— at rest</text>`,
+    `<text x="${left + 12}" y="${H - bottom - 14}" fill="#e66100">— under the press burst (low-battery mark below ${r.lowBatteryVolts.toFixed(1)} V, dashed)</text>`,
     '</svg>',
   );
   return `${parts.join('\n')}\n`;

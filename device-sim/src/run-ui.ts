@@ -23,8 +23,21 @@ export async function runDeviceUi(options: RunDeviceUiOptions): Promise<void> {
     import('./ui/device-app.js'),
     import('./device-file.js'),
   ]);
+  // A failed save must not tear down the terminal mid-draw: remember it, try again at the next
+  // press or on quit, and report it once the display is gone.
+  let saveError: unknown;
+  const path = options.savePath;
   const save =
-    options.savePath === undefined ? undefined : () => writeDeviceFile(options.savePath!, options.device);
+    path === undefined
+      ? undefined
+      : () => {
+          try {
+            writeDeviceFile(path, options.device);
+            saveError = undefined;
+          } catch (err) {
+            saveError = err;
+          }
+        };
   const app = render(
     createElement(DeviceApp, {
       device: options.device,
@@ -36,4 +49,8 @@ export async function runDeviceUi(options: RunDeviceUiOptions): Promise<void> {
     { exitOnCtrlC: false, patchConsole: false },
   );
   await app.waitUntilExit();
+  if (saveError !== undefined) {
+    const code = (saveError as NodeJS.ErrnoException).code ?? (saveError as Error).message;
+    throw new RangeError(`could not save the device to ${path} (${code})`);
+  }
 }

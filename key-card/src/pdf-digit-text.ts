@@ -27,8 +27,10 @@ interface DocInternals {
 export const DIGIT_TEXT = /^[0-9 ]+$/;
 
 export interface DigitWriter {
-  /** Writes `text` (digits and spaces only) with its baseline at (x, y), in pdfkit's user space (pt). */
+  /** Queues `text` (digits and spaces only) with its baseline at (x, y), in pdfkit's user space (pt). */
   write(text: string, x: number, y: number): void;
+  /** Writes the queued lines as one text object; call before anything else is drawn over them. */
+  flush(): void;
 }
 
 const fmt = (v: number): string => String(Math.round(v * 1000) / 1000);
@@ -46,17 +48,22 @@ export function createDigitWriter(doc: Doc): DigitWriter | undefined {
     codes.set(ch, hex[0]);
   }
   const size = internals._fontSize ?? 12;
+  let queued = '';
   return {
     write(text, x, y) {
-      const fonts = internals.page.fonts;
-      if (fonts && fonts[font.id] == null) fonts[font.id] = font.ref();
       let hex = '';
       for (const ch of text) hex += codes.get(ch);
+      queued += `1 0 0 1 ${fmt(x)} ${fmt(internals.page.height - y)} Tm <${hex}> Tj\n`;
+    },
+    flush() {
+      if (queued === '') return;
+      const fonts = internals.page.fonts;
+      if (fonts && fonts[font.id] == null) fonts[font.id] = font.ref();
+      // The operators pdfkit's text() writes, once for all queued lines: flip back to PDF space,
+      // select the font, then position and show each line.
       const h = internals.page.height;
-      // Same operators pdfkit's text() writes: flip back to PDF space, position, font, show.
-      doc.addContent(
-        `q 1 0 0 -1 0 ${fmt(h)} cm BT 1 0 0 1 ${fmt(x)} ${fmt(h - y)} Tm /${font.id} ${fmt(size)} Tf <${hex}> Tj ET Q`,
-      );
+      doc.addContent(`q 1 0 0 -1 0 ${fmt(h)} cm BT /${font.id} ${fmt(size)} Tf\n${queued}ET Q`);
+      queued = '';
     },
   };
 }

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import PDFDocument from 'pdfkit';
 import type { CardRecord } from './batch.js';
 import { layoutCard } from './card-layout.js';
-import { type Drawing, mm, type TextItem } from './drawing.js';
+import { type Drawing, type LineItem, mm, type RectItem, type TextItem } from './drawing.js';
 import { fontSfnt } from './fonts.js';
 import {
   BLEED_MM,
@@ -83,8 +83,9 @@ export async function renderPdf(
   await written;
 }
 
+/** Waits (without spinning) until the output has taken most of what pdfkit has buffered. */
 async function drain(doc: Doc): Promise<void> {
-  while (doc.readableLength > HIGH_WATER_BYTES) await new Promise((resolve) => setImmediate(resolve));
+  while (doc.readableLength > HIGH_WATER_BYTES) await new Promise((resolve) => setTimeout(resolve, 1));
 }
 
 /** Sets the page boxes in PDF coordinates (origin bottom left) from a rectangle in mm from top left. */
@@ -158,49 +159,54 @@ async function imposedSheets(
 
 /**
  * Draws a layout. Font, size and colour are only set when they change: pdfkit writes an operator for
- * every call, and a sheet has hundreds of key lines in the same style.
+ * every call, and a sheet has hundreds of key lines in the same style. Runs of key lines are queued
+ * and written as one text object, flushed before anything else is drawn so the stacking order holds.
  */
 function drawItems(doc: Doc, drawing: Drawing): void {
   let font = '';
   let size = 0;
   let color = '';
   let digits: DigitWriter | undefined;
+  const flush = () => digits?.flush();
   for (const item of drawing.items) {
-    switch (item.kind) {
-      case 'rect':
-        doc.rect(mm(item.x), mm(item.y), mm(item.w), mm(item.h)).fill(item.fill);
-        color = '';
-        break;
-      case 'line':
-        doc.save();
-        doc.moveTo(mm(item.x1), mm(item.y1)).lineTo(mm(item.x2), mm(item.y2)).lineWidth(item.width);
-        if (item.dash) doc.dash(mm(item.dash[0]), { space: mm(item.dash[1]) });
-        doc.stroke(item.color);
-        doc.restore();
-        break;
-      case 'text': {
-        if (item.weight !== font || item.size !== size) {
-          doc.font(item.weight).fontSize(item.size);
-          font = item.weight;
-          size = item.size;
-          digits = undefined;
-        }
-        if (item.color !== color) {
-          doc.fillColor(item.color);
-          color = item.color;
-        }
-        if (item.anchor === 'start' && DIGIT_TEXT.test(item.text)) {
-          digits ??= createDigitWriter(doc);
-          if (digits) {
-            digits.write(item.text, mm(item.x), mm(item.y));
-            break;
-          }
-        }
-        drawText(doc, item);
-        break;
+    if (item.kind !== 'text') {
+      flush();
+      drawShape(doc, item);
+      if (item.kind === 'rect') color = '';
+      continue;
+    }
+    if (item.weight !== font || item.size !== size || item.color !== color) {
+      flush();
+      digits = undefined;
+      if (item.weight !== font || item.size !== size) doc.font(item.weight).fontSize(item.size);
+      if (item.color !== color) doc.fillColor(item.color);
+      font = item.weight;
+      size = item.size;
+      color = item.color;
+    }
+    if (item.anchor === 'start' && DIGIT_TEXT.test(item.text)) {
+      digits ??= createDigitWriter(doc);
+      if (digits) {
+        digits.write(item.text, mm(item.x), mm(item.y));
+        continue;
       }
     }
+    flush();
+    drawText(doc, item);
   }
+  flush();
+}
+
+function drawShape(doc: Doc, item: LineItem | RectItem): void {
+  if (item.kind === 'rect') {
+    doc.rect(mm(item.x), mm(item.y), mm(item.w), mm(item.h)).fill(item.fill);
+    return;
+  }
+  doc.save();
+  doc.moveTo(mm(item.x1), mm(item.y1)).lineTo(mm(item.x2), mm(item.y2)).lineWidth(item.width);
+  if (item.dash) doc.dash(mm(item.dash[0]), { space: mm(item.dash[1]) });
+  doc.stroke(item.color);
+  doc.restore();
 }
 
 function drawText(doc: Doc, item: TextItem): void {

@@ -2,6 +2,12 @@ export type { ProfilePatch } from './account.js';
 export { batchDigest } from './batch-digest.js';
 export { ageAt, birthDateOfCpr, formatCpr, normalizeCpr } from './cpr.js';
 export { ERROR_TEXTS, type ErrorCode, isVerifierError, VerifierError } from './errors.js';
+export {
+  createVerifierHttpServer,
+  type RunningVerifierHttp,
+  startVerifierHttpServer,
+  type VerifierHttpOptions,
+} from './http/server.js';
 export { DEFAULT_SCRYPT, hashPassword, type ScryptParams, verifyPassword } from './password-hash.js';
 export { isPin, passwordProblem } from './password-rules.js';
 export { DEFAULT_POLICY, type PolicyOverrides, resolvePolicy, type VerifierPolicy } from './policy.js';

@@ -234,8 +234,19 @@ export class Verifier {
   }
 
   /** T-7: the "switch to key display" link of a card challenge. */
-  switchToToken(challengeId: string): Promise<ChallengeView> {
-    return switchToToken(this.ctx, challengeId);
+  async switchToToken(challengeId: string): Promise<ChallengeView> {
+    const view = await switchToToken(this.ctx, challengeId);
+    const c = await this.ctx.store.getChallenge(view.challengeId);
+    if (c !== null) {
+      await this.log(
+        await this.ctx.store.getUser(c.userId),
+        Verifier.originOf(c),
+        'token',
+        'switch-to-token',
+        'ok',
+      );
+    }
+    return view;
   }
 
   /** Key step: the key from the card or the code from the key display. */
@@ -263,12 +274,13 @@ export class Verifier {
 
   async startSigning(req: SigningRequest): Promise<ChallengeView> {
     const user = await requireUser(this.ctx, req.userId);
-    await this.provider(req.providerId);
+    const provider = await this.provider(req.providerId);
     if (!Array.isArray(req.transactions) || req.transactions.length === 0) {
       throw invalid('at least one transaction is needed');
     }
     try {
       if (user.status === 'blocked') throw new VerifierError('AUTH005');
+      if (user.eligibility === 'bank-only' && !provider.isBank) throw new VerifierError('AUTH012');
       const challenge = await createChallenge(this.ctx, this.engines, {
         user,
         purpose: 'sign',

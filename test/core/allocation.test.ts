@@ -8,6 +8,7 @@ interface ProbeResult {
   gcs: number;
   hotpCalls: number;
   findCalls: number;
+  totpCalls: number;
 }
 
 function runProbe(args: string[]): ProbeResult {
@@ -22,10 +23,11 @@ function runProbe(args: string[]): ProbeResult {
 }
 
 describe('the core allocates nothing after construction', () => {
-  it('5 million hotp and 1 million window-100 findHotp calls (HOTP-SHA1) trigger no garbage collection', () => {
+  it('5 million hotp, 5 million totp (at real Unix times) and 1 million window-100 findHotp calls (SHA-1) trigger no garbage collection', () => {
     const r = runProbe(['sha1', '5000000', '1000000', '0']);
     expect(r.hotpCalls).toBe(5_000_000);
     expect(r.findCalls).toBe(1_000_000);
+    expect(r.totpCalls).toBe(5_000_000);
     expect(r.gcs).toBe(0);
   }, 300_000);
 

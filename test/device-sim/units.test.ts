@@ -28,6 +28,7 @@ describe('durations', () => {
   it('describes spans in readable units', () => {
     expect(describeDuration(2 * 365.25 * 86_400)).toBe('2.00 years');
     expect(describeDuration(10 * 86_400)).toBe('10.0 days');
+    expect(describeDuration(0.5 * 365.25 * 86_400)).toBe('6.0 months');
   });
 });
 

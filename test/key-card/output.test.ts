@@ -52,6 +52,34 @@ describe('the progress bar', () => {
   });
 });
 
+describe('streaming', () => {
+  it('gives the same PDF into a slow output that pushes back as into a fast one', async () => {
+    const cards = testBatch(6, 'stream').cards;
+    const createdAt = new Date('2026-01-01T00:00:00Z');
+    const collect = (delayMs: number) => {
+      const chunks: Buffer[] = [];
+      let calls = 0;
+      const sink = new Writable({
+        highWaterMark: 1024,
+        write(chunk: Buffer, _enc, done) {
+          chunks.push(chunk);
+          calls++;
+          if (delayMs > 0) setTimeout(done, delayMs);
+          else done();
+        },
+      });
+      return { sink, bytes: () => Buffer.concat(chunks), calls: () => calls };
+    };
+    const fast = collect(0);
+    const slow = collect(1);
+    await renderPdf(cards, fast.sink, { createdAt });
+    await renderPdf(cards, slow.sink, { createdAt });
+    expect(slow.bytes().equals(fast.bytes())).toBe(true);
+    expect(slow.calls()).toBeGreaterThan(1);
+    expect(slow.sink.writableFinished).toBe(true);
+  });
+});
+
 describe('atomic output', () => {
   it('leaves neither the target nor a temporary file when rendering fails', async () => {
     const dir = tempDir();

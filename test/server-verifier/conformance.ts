@@ -141,6 +141,36 @@ export function storeConformanceSuite(name: string, makeStore: () => Promise<Clo
         expect(await store.updateUser('nobody', { name: 'x' })).toBe(false);
       });
 
+      it('updates every patchable field, booleans and nulls included', async () => {
+        await store.createUser(user(1, { address: 'Vej 1', siteLogOptIn: false }));
+        const patch = {
+          name: '',
+          address: null,
+          email: 'a@example.dk',
+          eligibility: 'bank-only',
+          siteLogOptIn: true,
+          status: 'deleted',
+        } as const;
+        expect(await store.updateUser('user-1', patch)).toBe(true);
+        expect(await store.getUser('user-1')).toEqual({ ...user(1), ...patch });
+        expect(await store.updateUser('user-1', { siteLogOptIn: false })).toBe(true);
+        expect((await store.getUser('user-1'))?.siteLogOptIn).toBe(false);
+        expect(await store.updateUser('user-1', {})).toBe(true);
+      });
+
+      it('returns copies: changing a returned record does not change the store', async () => {
+        await store.createUser(user(1));
+        const u = (await store.getUser('user-1')) as { name: string };
+        u.name = 'changed';
+        expect((await store.getUser('user-1'))?.name).toBe('User 1');
+        await store.addCard(card('A000000001', 'user-1'), 4);
+        const c = await store.getCard('A000000001');
+        c?.secretCiphertext.fill(0);
+        expect((await store.getCard('A000000001'))?.secretCiphertext).toEqual(
+          new Uint8Array([1, 2, 3, 0, 255]),
+        );
+      });
+
       it('sets, changes and removes an alias, refusing one another user holds', async () => {
         await store.createUser(user(1));
         await store.createUser(user(2));
@@ -601,6 +631,12 @@ export function storeConformanceSuite(name: string, makeStore: () => Promise<Clo
           'd',
         ]);
         expect((await store.listAudit('user-1', { limit: 2 })).map((e) => e.action)).toEqual(['c', 'd']);
+        expect((await store.listAudit('user-1', { since: T0 + 2, limit: 10 })).map((e) => e.action)).toEqual([
+          'b',
+          'c',
+          'd',
+        ]);
+        expect(await store.listAudit('user-1', { since: T0 + 6 })).toEqual([]);
         expect(await store.listAudit('user-9')).toEqual([]);
       });
     });

@@ -61,6 +61,10 @@ describe('identity given to service providers (S-3)', () => {
     );
     const r = await h.verifier.completeLogon(c.challengeId, keyFor(u.secret, c.keyNumber));
     expect(r.identity.kind).toBe('pseudonym');
+    const sign = (providerId: string) =>
+      h.verifier.startSigning({ userId: u.userId, transactions: ['x'], providerId });
+    expect(await codeOf(sign(SHOP))).toBe('AUTH012');
+    expect((await sign(BANK)).purpose).toBe('sign');
   });
 
   it('refuses an unknown provider', async () => {

@@ -119,7 +119,8 @@ function report(r: LifeResult): string {
     `${title(r).replace(': battery voltage', '')} (seed ${r.seed}):`,
     `  battery lasts     ${r.years.toFixed(2)} years (${Math.round(r.years * 365.25)} days, ${r.presses} presses); ${ended}`,
     `  low-battery mark  ${mark}`,
-    `  clock at the end  ${Math.abs(drift).toFixed(0)} s ${drift >= 0 ? 'ahead' : 'behind'} ` +
+    `  clock at the end  ${Math.abs(drift).toFixed(0)} s (${(Math.abs(drift) / 60).toFixed(1)} min) ` +
+      `${drift >= 0 ? 'ahead' : 'behind'} ` +
       `(crystal ${r.tolerancePpm} ppm, ageing ${r.ageingPpmFirstYear} ppm in year 1, at ${r.temperatureC} °C)`,
     '',
   ].join('\n');

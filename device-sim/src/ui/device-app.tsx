@@ -82,8 +82,11 @@ export function DeviceApp(props: DeviceAppProps) {
     return () => clearInterval(timer);
   }, [catchUp, props.tickMs]);
 
+  const quitting = useRef(false);
   const handleKey = (input: string, key: Key): void => {
+    if (quitting.current) return;
     if (input === 'q' || key.escape || (key.ctrl && input === 'c')) {
+      quitting.current = true;
       catchUp();
       onSave?.();
       exit();

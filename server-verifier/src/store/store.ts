@@ -15,7 +15,7 @@
 // - The shared contract is tested by test/server-verifier/conformance.ts; run it on your store.
 //
 // Change log (newest first):
-// - 18:36 UTC: ProviderRecord gained `isBank: boolean` (ID-5: a bank-only NemID logs on at banks only).
+// - 18:26 UTC: ProviderRecord gained `isBank: boolean` (ID-5: a bank-only NemID logs on at banks only).
 
 /** When a lockout counter locks and when it blocks for good. */
 export interface LockoutPolicy {
