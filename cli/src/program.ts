@@ -3,6 +3,7 @@ import { registerCardCommands } from './commands/card.js';
 import { registerDeviceCommands } from './commands/device.js';
 import { registerKeygenCommand } from './commands/keygen.js';
 import { registerOtpCommands } from './commands/otp.js';
+import { registerServerCommands } from './commands/server.js';
 
 export const VERSION = '0.1.0';
 
@@ -18,5 +19,6 @@ export function buildProgram(): Command {
   registerKeygenCommand(program);
   registerCardCommands(program);
   registerDeviceCommands(program);
+  registerServerCommands(program);
   return program;
 }

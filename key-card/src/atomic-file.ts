@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, unlinkSync, type WriteStream } from 'node:fs';
 import { link, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -77,6 +77,8 @@ export interface AtomicStream {
   stream: WriteStream;
   commit(): Promise<void>;
   abort(): Promise<void>;
+  /** Like abort, but at once: for a signal handler that is about to exit the process. */
+  abortNow(): void;
 }
 
 export async function openAtomicStream(
@@ -113,6 +115,14 @@ export async function openAtomicStream(
       } catch (err) {
         await unlink(temp).catch(() => undefined);
         throw err;
+      }
+    },
+    abortNow() {
+      stream.destroy();
+      try {
+        unlinkSync(temp);
+      } catch {
+        // Already gone.
       }
     },
     async abort() {

@@ -1,6 +1,6 @@
 import type { CardRecord } from './batch.js';
 import { BAND, INK } from './card-layout.js';
-import type { DrawItem, Drawing } from './drawing.js';
+import type { Anchor, DrawItem, Drawing, TextItem } from './drawing.js';
 import { PAPER_SIZE_MM } from './geometry.js';
 import { printedKeys } from './printed-keys.js';
 import { MAGNA_INSTRUCTIONS, MAGNA_TITLE } from './texts.js';
@@ -13,6 +13,10 @@ const GRID_TOP = 45;
 const GRID_BOTTOM = 289;
 const STRIPE = '#e6e6e6';
 
+function bold(x: number, y: number, size: number, text: string, anchor: Anchor = 'start'): TextItem {
+  return { kind: 'text', x, y, size, weight: 'bold', anchor, text, color: INK };
+}
+
 /**
  * Magnaprint: one card filling one A4 page in bold large type. The key number sits at the left of
  * each column and its key at the right, so the two stay apart even at 18 pt.
@@ -23,37 +27,10 @@ export function layoutMagnaprint(card: CardRecord): Drawing {
   const rows = Math.ceil(keys.length / COLUMNS);
   const items: DrawItem[] = [];
   const right = width - MARGIN;
-  items.push({
-    kind: 'text',
-    x: MARGIN,
-    y: 16,
-    size: 20,
-    weight: 'bold',
-    anchor: 'start',
-    text: MAGNA_TITLE,
-    color: INK,
-  });
-  items.push({
-    kind: 'text',
-    x: right,
-    y: 16,
-    size: 26,
-    weight: 'bold',
-    anchor: 'end',
-    text: card.serial,
-    color: INK,
-  });
+  items.push(bold(MARGIN, 16, 20, MAGNA_TITLE));
+  items.push(bold(right, 16, 26, card.serial, 'end'));
   MAGNA_INSTRUCTIONS.forEach((line, i) => {
-    items.push({
-      kind: 'text',
-      x: MARGIN,
-      y: 26 + i * 7.5,
-      size: 18,
-      weight: 'bold',
-      anchor: 'start',
-      text: line,
-      color: INK,
-    });
+    items.push(bold(MARGIN, 26 + i * 7.5, 18, line));
   });
   items.push({ kind: 'line', x1: MARGIN, y1: 37.5, x2: right, y2: 37.5, width: 2, color: BAND });
   const pitch = (GRID_BOTTOM - GRID_TOP) / (rows - 1);
@@ -76,9 +53,8 @@ export function layoutMagnaprint(card: CardRecord): Drawing {
     const c = Math.floor(i / rows);
     const y = GRID_TOP + (i % rows) * pitch;
     const x = MARGIN + c * colW;
-    const base = { kind: 'text', y, size: MAGNA_KEY_FONT_PT, weight: 'bold', color: INK } as const;
-    items.push({ ...base, x: x + 1.5, anchor: 'start', text: k.number });
-    items.push({ ...base, x: x + colW - 1.5, anchor: 'end', text: `${k.key.slice(0, 3)} ${k.key.slice(3)}` });
+    items.push(bold(x + 1.5, y, MAGNA_KEY_FONT_PT, k.number));
+    items.push(bold(x + colW - 1.5, y, MAGNA_KEY_FONT_PT, `${k.key.slice(0, 3)} ${k.key.slice(3)}`, 'end'));
   });
   return { width, height, bleed: 0, items };
 }

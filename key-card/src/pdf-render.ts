@@ -70,22 +70,39 @@ export async function renderPdf(
   });
   doc.registerFont('regular', fontSfnt('regular'));
   doc.registerFont('bold', fontSfnt('bold'));
-  const written = pipeline(doc, out);
+  // The output may fail while pages are still being drawn (disk full, stream closed): remember the
+  // error, stop drawing at the next sheet and report it.
+  const output: Output = { doc, error: undefined };
+  const written = pipeline(doc, out).catch((err: unknown) => {
+    output.error ??= err;
+  });
   try {
-    if (magnaprint) await magnaprintPages(doc, cards, options.onProgress);
-    else await imposedSheets(doc, cards, impose(paper), options.onProgress);
+    if (magnaprint) await magnaprintPages(output, cards, options.onProgress);
+    else await imposedSheets(output, cards, impose(paper), options.onProgress);
     doc.end();
   } catch (err) {
     doc.destroy(err instanceof Error ? err : new Error(String(err)));
-    await written.catch(() => undefined);
-    throw err;
+    await written;
+    throw output.error ?? err;
   }
   await written;
+  if (output.error !== undefined) throw output.error;
 }
 
-/** Waits (without spinning) until the output has taken most of what pdfkit has buffered. */
-async function drain(doc: Doc): Promise<void> {
-  while (doc.readableLength > HIGH_WATER_BYTES) await new Promise((resolve) => setTimeout(resolve, 1));
+interface Output {
+  doc: Doc;
+  error: unknown;
+}
+
+/**
+ * Waits (without spinning) until the output has taken most of what pdfkit has buffered; throws if
+ * the output has failed.
+ */
+async function drain(output: Output): Promise<void> {
+  while (output.error === undefined && output.doc.readableLength > HIGH_WATER_BYTES) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  if (output.error !== undefined) throw output.error;
 }
 
 /** Sets the page boxes in PDF coordinates (origin bottom left) from a rectangle in mm from top left. */
@@ -107,10 +124,11 @@ function setBoxes(
 }
 
 async function magnaprintPages(
-  doc: Doc,
+  output: Output,
   cards: readonly CardRecord[],
   onProgress?: PdfOptions['onProgress'],
 ) {
+  const { doc } = output;
   const { width, height } = PAPER_SIZE_MM.a4;
   for (let i = 0; i < cards.length; i++) {
     doc.addPage({ size: [mm(width), mm(height)], margin: 0 });
@@ -118,16 +136,17 @@ async function magnaprintPages(
     drawItems(doc, layoutMagnaprint(cards[i]));
     onProgress?.(i + 1, cards.length);
     if (i % CACHE_CLEAR_SHEETS === CACHE_CLEAR_SHEETS - 1) clearLayoutCaches(doc);
-    await drain(doc);
+    await drain(output);
   }
 }
 
 async function imposedSheets(
-  doc: Doc,
+  output: Output,
   cards: readonly CardRecord[],
   sheet: Imposition,
   onProgress?: PdfOptions['onProgress'],
 ): Promise<void> {
+  const { doc } = output;
   const perSheet = sheet.slots.length;
   const sheets = Math.ceil(cards.length / perSheet);
   const first = sheet.slots[0];
@@ -153,7 +172,7 @@ async function imposedSheets(
     });
     drawSlug(doc, sheet, s, sheets, onSheet);
     if (s % CACHE_CLEAR_SHEETS === CACHE_CLEAR_SHEETS - 1) clearLayoutCaches(doc);
-    await drain(doc);
+    await drain(output);
   }
 }
 

@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BATCH_MAGIC,
@@ -15,11 +14,10 @@ import {
   writeNewKeyFile,
 } from '@nemid-sim/key-card';
 import { describe, expect, it } from 'vitest';
-import { CREATED, seededRandomBytes, testBatch } from './helpers.js';
+import { CREATED, seededRandomBytes, tempDir, testBatch } from './helpers.js';
 
 const KEY = seededRandomBytes('key')(32);
 const OTHER_KEY = seededRandomBytes('other key')(32);
-const tempDir = () => mkdtempSync(join(tmpdir(), 'nemid-kc-'));
 
 describe('batches', () => {
   it('have distinct valid card numbers, 32-byte secrets, a batch id and a creation time', () => {
@@ -116,7 +114,7 @@ describe('the encrypted secrets file', () => {
 
 describe('files', () => {
   it('key files are 64 hex digits, mode 0600, and are not overwritten without asking', async () => {
-    const dir = tempDir();
+    const dir = tempDir('nemid-kc-');
     const path = join(dir, 'batch.key');
     await writeNewKeyFile(path, seededRandomBytes('k1'));
     expect(statSync(path).mode & 0o777).toBe(0o600);
@@ -131,7 +129,7 @@ describe('files', () => {
   });
 
   it('a key file with anything but 64 hex digits is refused without echoing it', async () => {
-    const dir = tempDir();
+    const dir = tempDir('nemid-kc-');
     const path = join(dir, 'bad.key');
     writeFileSync(path, 'secret-looking-text-that-must-not-be-printed\n');
     const err = await readKeyFile(path).catch((e: unknown) => e);
@@ -141,7 +139,7 @@ describe('files', () => {
   });
 
   it('batch files round-trip, are mode 0600, and leave no temporary files', async () => {
-    const dir = tempDir();
+    const dir = tempDir('nemid-kc-');
     const path = join(dir, 'batch.nemid');
     const batch = testBatch(4);
     await writeBatchFile(path, batch, KEY, seededRandomBytes('n'));

@@ -1,5 +1,5 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCardEngine, formatCode } from '@nemid-sim/core';
 import {
@@ -10,9 +10,11 @@ import {
   serialCheckDigit,
 } from '@nemid-sim/key-card';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { NEMID_BIN, runCli } from '../helpers/cli.js';
+import { tempDir } from './helpers.js';
+import { pdfBytes } from './pdf-helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'nemid-card-cli-'));
+const dir = tempDir('nemid-card-cli-');
 const key = join(dir, 'batch.key');
 const secrets = join(dir, 'batch.nemid');
 const batchArgs = ['--secrets', secrets, '--key-file', key];
@@ -120,6 +122,12 @@ describe('nemid card print', () => {
     expect(r.stderr).toBe(`nemid: 3 cards written to ${out}\n`);
   });
 
+  it('writes exactly the PDF the library renders for the batch', async () => {
+    const batch = await readBatchFile(secrets, parseKeyFile(readFileSync(key, 'utf8')));
+    const expected = await pdfBytes(batch.cards, { paper: 'letter', createdAt: new Date(batch.createdAt) });
+    expect(readFileSync(join(dir, 'cards.pdf')).equals(Buffer.from(expected))).toBe(true);
+  });
+
   it('writes a Magnaprint PDF of chosen cards', () => {
     const out = join(dir, 'magna.pdf');
     const r = runCli([
@@ -147,6 +155,35 @@ describe('nemid card print', () => {
     const text = readFileSync(txt, 'utf8');
     for (const s of serials) expect(text).toContain(s);
     expect([...text.matchAll(/\b\d{4} \d{6}\b/g)]).toHaveLength(3 * 148);
+  });
+
+  it('removes its partial output when interrupted', async () => {
+    const big = join(dir, 'big.nemid');
+    expect(runCli(['card', 'new', '--count', '3000', '--key-file', key, '--out', big]).status).toBe(0);
+    const work = tempDir('nemid-card-int-');
+    const out = join(work, 'big.pdf');
+    const child = spawn(process.execPath, [
+      NEMID_BIN,
+      'card',
+      'print',
+      '--secrets',
+      big,
+      '--key-file',
+      key,
+      '--out',
+      out,
+    ]);
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += String(c);
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Interrupt once the temporary file has appeared, i.e. while the PDF is being written.
+    while (!readdirSync(work).some((f) => f.endsWith('.tmp'))) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/interrupted; no output written/);
+    expect(readdirSync(work)).toEqual([]);
   });
 
   it('leaves no temporary files behind', () => {

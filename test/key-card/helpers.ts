@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Batch, RandomBytes } from '@nemid-sim/key-card';
 import { createBatch } from '@nemid-sim/key-card';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { afterAll } from 'vitest';
 
 /** A deterministic stand-in for crypto.randomBytes: SHA-256 in counter mode over a seed. */
 export function seededRandomBytes(seed: string): RandomBytes {
@@ -26,3 +30,16 @@ export const CREATED = new Date('2026-11-29T12:00:00.000Z');
 export function testBatch(count: number, seed = 'batch'): Batch {
   return createBatch({ count, randomBytes: seededRandomBytes(seed), now: CREATED });
 }
+
+const madeDirs: string[] = [];
+
+/** A fresh directory under the system temp directory, removed after the test file has run. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});

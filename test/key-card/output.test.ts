@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import {
@@ -10,9 +9,7 @@ import {
   writeFileAtomic,
 } from '@nemid-sim/key-card';
 import { describe, expect, it } from 'vitest';
-import { testBatch } from './helpers.js';
-
-const tempDir = () => mkdtempSync(join(tmpdir(), 'nemid-kc-out-'));
+import { tempDir, testBatch } from './helpers.js';
 
 /** A stand-in for process.stderr that records what is written. */
 function fakeStream(isTTY: boolean): { stream: NodeJS.WriteStream; written: () => string } {
@@ -80,9 +77,29 @@ describe('streaming', () => {
   });
 });
 
+describe('a failing output', () => {
+  it('stops the rendering and reports the output error', async () => {
+    let writes = 0;
+    const sink = new Writable({
+      highWaterMark: 1024,
+      write(_chunk, _enc, done) {
+        writes++;
+        done(writes > 3 ? new Error('disk full') : null);
+      },
+    });
+    sink.on('error', () => undefined);
+    let drawn = 0;
+    const cards = testBatch(400, 'fail').cards;
+    await expect(renderPdf(cards, sink, { onProgress: (done) => (drawn = done) })).rejects.toThrow(
+      'disk full',
+    );
+    expect(drawn).toBeLessThan(cards.length);
+  });
+});
+
 describe('atomic output', () => {
   it('leaves neither the target nor a temporary file when rendering fails', async () => {
-    const dir = tempDir();
+    const dir = tempDir('nemid-kc-out-');
     const path = join(dir, 'cards.pdf');
     const good = testBatch(3, 'atomic').cards;
     // A card whose secret is too short makes the card engine throw half-way through the PDF.
@@ -94,7 +111,7 @@ describe('atomic output', () => {
   });
 
   it('keeps the old file until the new one is complete, and refuses to replace it unasked', async () => {
-    const dir = tempDir();
+    const dir = tempDir('nemid-kc-out-');
     const path = join(dir, 'out.txt');
     await writeFileAtomic(path, 'first');
     await expect(writeFileAtomic(path, 'second')).rejects.toThrow(FileExistsError);

@@ -94,6 +94,22 @@ describe('PostgreSQL schema migrations', () => {
     await expect(migratePostgres(pool, [V1])).rejects.toThrow(SchemaMismatchError);
   });
 
+  it('waits for the disk on commit by default, and not when durability is relaxed', async () => {
+    const s = await createTestSchema();
+    schemas.push(s);
+    const strict = await createPostgresPool({ connectionString: s.url, schema: s.schema, max: 1 });
+    const relaxed = await createPostgresPool({
+      connectionString: s.url,
+      schema: s.schema,
+      max: 1,
+      durability: 'relaxed',
+    });
+    pools.push(strict, relaxed);
+    expect((await strict.query('SHOW synchronous_commit')).rows[0].synchronous_commit).toBe('on');
+    expect((await relaxed.query('SHOW synchronous_commit')).rows[0].synchronous_commit).toBe('off');
+    expect((await relaxed.query('SHOW search_path')).rows[0].search_path).toBe(s.schema);
+  });
+
   it('reports a connection failure without the password', async () => {
     const url = 'postgres://nemid:s3cret-pw@127.0.0.1:1/nowhere';
     const err = await createPostgresPool({ connectionString: url }).catch((e: unknown) => e);

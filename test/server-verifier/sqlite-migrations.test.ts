@@ -38,6 +38,15 @@ describe('SQLite schema migrations', () => {
     db.close();
   });
 
+  it('syncs every commit by default, and only at checkpoints when durability is normal', () => {
+    const full = openSqliteDatabase(file);
+    expect(full.pragma('synchronous', { simple: true })).toBe(2);
+    full.close();
+    const normal = openSqliteDatabase(file, { durability: 'normal' });
+    expect(normal.pragma('synchronous', { simple: true })).toBe(1);
+    normal.close();
+  });
+
   it('applies every migration to a new file, in order, and records each', () => {
     const db = openSqliteDatabase(file);
     expect(migrateSqlite(db, [V1, V2])).toEqual([1, 2]);

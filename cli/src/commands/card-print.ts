@@ -92,6 +92,10 @@ export function registerCardPrintCommand(card: Command): void {
     } else {
       const target = await openAtomicStream(opts.out, { overwrite });
       const progress = progressBar(process.stderr, cards.length);
+      const stopOnSignal = cleanUpOnSignal(() => {
+        progress.stop();
+        target.abortNow();
+      });
       try {
         await renderPdf(cards, target.stream, {
           paper: opts.paper ?? 'a4',
@@ -104,6 +108,7 @@ export function registerCardPrintCommand(card: Command): void {
         await target.abort();
         throw err;
       } finally {
+        stopOnSignal();
         progress.stop();
       }
     }
@@ -111,4 +116,23 @@ export function registerCardPrintCommand(card: Command): void {
       `nemid: ${cards.length} card${cards.length === 1 ? '' : 's'} written to ${opts.out}\n`,
     );
   });
+}
+
+/**
+ * A 10,000-card run takes a while and may be interrupted: on Ctrl-C (or SIGTERM) the partial
+ * temporary file is removed before exiting, so nothing half-written is left. Returns the function that
+ * removes the handlers again.
+ */
+function cleanUpOnSignal(cleanUp: () => void): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    cleanUp();
+    process.stderr.write('\nnemid: interrupted; no output written\n');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
 }

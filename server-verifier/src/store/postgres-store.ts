@@ -23,6 +23,7 @@ import {
   toProvider,
   toToken,
   toUser,
+  USER_PATCH_COLUMNS,
   type UserRow,
 } from './sql/rows.js';
 import type {
@@ -54,6 +55,7 @@ type Queryable = pg.Pool | pg.PoolClient;
 type Param = string | number | boolean | null | Buffer | readonly unknown[];
 
 const isUniqueViolation = (err: unknown): boolean => (err as { code?: string }).code === '23505';
+const PATCHABLE: readonly string[] = Object.values(USER_PATCH_COLUMNS);
 
 /** Thrown inside a transaction to roll it back; never escapes the store. */
 class Rollback extends Error {}
@@ -145,8 +147,10 @@ export class PostgresStore implements ClosableStore {
     const columns = patchColumns(patch);
     if (columns.length === 0) return (await this.count(PG.userExists, [userId])) === 1;
     const sets = columns.map(([c], i) => `${c} = $${i + 2}`).join(', ');
+    // Named by which columns it sets (a bit per column), so the name stays short and unique.
+    const mask = columns.reduce((m, [c]) => m | (1 << PATCHABLE.indexOf(c)), 0);
     const statement: PgStatement = {
-      name: `nemid_update_user_${columns.map(([c]) => c).join('_')}`,
+      name: `nemid_update_user_${mask}`,
       text: `UPDATE users SET ${sets} WHERE id = $1`,
     };
     return (await this.count(statement, [userId, ...columns.map(([, v]) => v)])) === 1;

@@ -1,0 +1,333 @@
+import { readFile } from 'node:fs/promises';
+import { findCard, readKeyFile } from '@nemid-sim/key-card';
+import type { ClosableStore, VendorToken, Verifier } from '@nemid-sim/server-verifier';
+import { type Command, Option } from 'commander';
+import { UsageError } from '../errors.js';
+
+/**
+ * The verifier (and with it the SQLite addon and the PostgreSQL driver) is loaded only when a
+ * server command runs, so the other `nemid` commands start as fast as before.
+ */
+const verifierPackage = () => import('@nemid-sim/server-verifier');
+
+import { integerOption } from '../options.js';
+import { addBatchOptions, type BatchOpts, openBatch } from './card-batch.js';
+
+interface StoreOpts {
+  db?: string;
+  pg?: string;
+  pgSchema?: string;
+  durability?: 'full' | 'relaxed';
+}
+
+interface VerifierOpts extends StoreOpts {
+  masterKeyFile: string;
+}
+
+function addStoreOptions(cmd: Command): Command {
+  return cmd
+    .option('--db <file>', 'the SQLite database file (created if missing)')
+    .option(
+      '--pg <url>',
+      'a PostgreSQL database, postgres://user@host:port/db (the password may come from PGPASSWORD)',
+    )
+    .option('--pg-schema <name>', 'PostgreSQL: the schema for the tables (default: public)')
+    .addOption(
+      new Option(
+        '--durability <mode>',
+        'full: every commit reaches the disk before a call returns; relaxed: SQLite synchronous=NORMAL, ' +
+          'PostgreSQL synchronous_commit=off (much faster on slow disks; a power cut or database crash may ' +
+          'lose the last commits)',
+      )
+        .choices(['full', 'relaxed'])
+        .default('full'),
+    );
+}
+
+function addVerifierOptions(cmd: Command): Command {
+  return addStoreOptions(cmd).requiredOption(
+    '--master-key-file <file>',
+    'the 32-byte master key (64 hex digits; make one with `nemid keygen`) that encrypts card and token secrets',
+  );
+}
+
+/** Opens the store named by --db or --pg and brings its schema up to date. */
+function checkStoreOptions(opts: StoreOpts): void {
+  if ((opts.db === undefined) === (opts.pg === undefined)) {
+    throw new UsageError('give exactly one of --db FILE (SQLite) or --pg URL (PostgreSQL)');
+  }
+  if (opts.pg === undefined && opts.pgSchema !== undefined) throw new UsageError('--pg-schema needs --pg');
+}
+
+async function openStore(opts: StoreOpts): Promise<ClosableStore> {
+  checkStoreOptions(opts);
+  const { openPostgresStore, openSqliteStore } = await verifierPackage();
+  try {
+    const relaxed = opts.durability === 'relaxed';
+    if (opts.db !== undefined) return openSqliteStore(opts.db, { durability: relaxed ? 'normal' : 'full' });
+    return await openPostgresStore({
+      connectionString: opts.pg as string,
+      schema: opts.pgSchema,
+      durability: relaxed ? 'relaxed' : 'full',
+    });
+  } catch (err) {
+    if (err instanceof RangeError) throw err;
+    // The messages name the file or the URL without its password.
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+async function readMasterKey(file: string): Promise<Uint8Array> {
+  try {
+    return await readKeyFile(file);
+  } catch (err) {
+    if (err instanceof RangeError) throw new UsageError(`--master-key-file: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Runs `fn` with a verifier on the chosen store, and closes the store afterwards. */
+async function withVerifier<T>(
+  opts: VerifierOpts,
+  fn: (v: Verifier, store: ClosableStore) => Promise<T>,
+): Promise<T> {
+  checkStoreOptions(opts);
+  const masterKey = await readMasterKey(opts.masterKeyFile);
+  const { createVerifier } = await verifierPackage();
+  const store = await openStore(opts);
+  try {
+    return await fn(createVerifier({ store, masterKey }), store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** A user named by NemID number, CPR number or alias (as at log-on), or by the internal user id. */
+async function resolveUser(store: ClosableStore, text: string): Promise<string> {
+  const { parseLoginId } = await verifierPackage();
+  const login = parseLoginId(text);
+  const found = login === null ? null : await store.findUserId(login.kind, login.value);
+  if (found !== null) return found;
+  if ((await store.getUser(text)) !== null) return text;
+  throw new UsageError(`no user with the id ${text}`);
+}
+
+async function readStdinLine(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0];
+}
+
+const compactSerial = (s: string): string => s.replace(/[\s-]/g, '').toUpperCase();
+
+export function registerServerCommands(program: Command): void {
+  const server = program
+    .command('server')
+    .description('the server verifier: set up its database, add users and cards, and serve it over HTTP');
+
+  addStoreOptions(
+    server.command('init').description('create the database (or schema) and bring it to the newest version'),
+  ).action(async (opts: StoreOpts) => {
+    const store = await openStore(opts);
+    await store.close();
+    process.stdout.write(`database ready: ${opts.db ?? `PostgreSQL schema ${opts.pgSchema ?? 'public'}`}\n`);
+  });
+
+  addVerifierOptions(
+    server
+      .command('serve')
+      .description(
+        'serve the verifier to backends over HTTP (JSON): POST /v1/logon, /v1/logon/switch-to-token, ' +
+          '/v1/logon/complete, /v1/sign, /v1/sign/complete; GET /health. Stops on SIGINT or SIGTERM.',
+      )
+      .requiredOption('--port <n>', 'TCP port (0: any free port)', integerOption('--port', 0, 65_535))
+      .option('--host <address>', 'address to listen on', '127.0.0.1')
+      .option(
+        '--api-key-file <file>',
+        'require "Authorization: Bearer <the key in this file>" on every request',
+      ),
+  ).action(async (opts: VerifierOpts & { port: number; host: string; apiKeyFile?: string }) => {
+    let apiKey: string | undefined;
+    if (opts.apiKeyFile !== undefined) {
+      apiKey = (await readFile(opts.apiKeyFile, 'utf8')).trim();
+      if (apiKey.length < 16)
+        throw new UsageError('--api-key-file must hold an API key of 16 characters or more');
+    }
+    const { startVerifierHttpServer } = await verifierPackage();
+    await withVerifier(opts, async (verifier) => {
+      const running = await startVerifierHttpServer(verifier, {
+        port: opts.port,
+        host: opts.host,
+        apiKey,
+        log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+      });
+      process.stdout.write(`listening on ${running.url}\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await running.close();
+      process.stderr.write('nemid: server stopped\n');
+    });
+  });
+
+  const provider = server.command('provider').description('service providers (S-3)');
+  addVerifierOptions(
+    provider
+      .command('add')
+      .description('register (or update) a service provider that users log on to')
+      .requiredOption('--id <id>', 'the provider id backends send, like "bank" or "skat"')
+      .requiredOption('--name <name>', 'the name shown in logs')
+      .option('--cpr-approved', 'the provider may receive the CPR number (else a per-provider pseudonym)')
+      .option('--bank', 'the provider is a bank (a bank-only NemID may log on here)'),
+  ).action(
+    async (opts: VerifierOpts & { id: string; name: string; cprApproved?: boolean; bank?: boolean }) => {
+      await withVerifier(opts, (v) =>
+        v.registerProvider({
+          id: opts.id,
+          name: opts.name,
+          cprApproved: opts.cprApproved ?? false,
+          isBank: opts.bank ?? false,
+        }),
+      );
+      process.stdout.write(`provider ${opts.id} registered\n`);
+    },
+  );
+
+  const user = server.command('user').description('NemID users');
+  addVerifierOptions(
+    user
+      .command('add')
+      .description('enrol a user; the password is read from the first line of standard input')
+      .requiredOption('--name <name>', 'full name')
+      .option('--cpr <DDMMYY-SSSS>', 'CPR number (a full NemID); without it the NemID is bank-only')
+      .option('--birth-date <YYYY-MM-DD>', 'birth date, for a person without CPR number')
+      .option('--alias <id>', 'a self-chosen user id')
+      .option('--mobile <number>', 'mobile number')
+      .option('--email <address>', 'e-mail address')
+      .requiredOption(
+        '--password-stdin',
+        'read the password from standard input (never from the command line)',
+      ),
+  ).action(
+    async (
+      opts: VerifierOpts & {
+        name: string;
+        cpr?: string;
+        birthDate?: string;
+        alias?: string;
+        mobile?: string;
+        email?: string;
+      },
+    ) => {
+      const password = await readStdinLine();
+      if (password === '') throw new UsageError('give the password on the first line of standard input');
+      const enrolled = await withVerifier(opts, (v) =>
+        v.enrol({
+          name: opts.name,
+          cpr: opts.cpr ?? null,
+          birthDate: opts.birthDate ?? null,
+          alias: opts.alias ?? null,
+          mobile: opts.mobile ?? null,
+          email: opts.email ?? null,
+          password,
+        }),
+      );
+      process.stdout.write(
+        `user ${enrolled.userId}\nNemID number ${enrolled.nemIdNumber}\neligibility ${enrolled.eligibility}\n`,
+      );
+    },
+  );
+
+  const card = server.command('card').description('key cards held by users');
+  addVerifierOptions(
+    addBatchOptions(
+      card
+        .command('import')
+        .description(
+          'issue cards from a key-card batch (`nemid card new`) to a user; the secrets are stored encrypted ' +
+            'under the master key',
+        )
+        .requiredOption('--user <id>', 'the user: NemID number, CPR number, alias or internal user id')
+        .requiredOption(
+          '--card <number...>',
+          'the card numbers to issue, like A123-456-789 (up to 4 per user)',
+        ),
+    ),
+  ).action(async (opts: VerifierOpts & BatchOpts & { user: string; card: string[] }) => {
+    const batch = await openBatch(opts);
+    const result = await withVerifier(opts, async (v, store) => {
+      const userId = await resolveUser(store, opts.user);
+      const cards = opts.card.map((number) => {
+        const inBatch = batch.cards.find((c) => compactSerial(c.serial) === compactSerial(number));
+        const found = inBatch ?? findCard(batch, number);
+        return { serial: found.serial, secret: found.secret, userId };
+      });
+      return v.importCards(cards);
+    });
+    for (const serial of result.imported) process.stdout.write(`issued ${serial}\n`);
+    for (const r of result.refused) process.stderr.write(`nemid: card ${r.serial} refused: ${r.reason}\n`);
+    if (result.refused.length > 0) process.exitCode = 1;
+  });
+
+  const token = server.command('token').description('key displays (nøgleviser)');
+  addVerifierOptions(
+    token
+      .command('register')
+      .description(
+        'register key displays from device files made by `nemid device new` (all or nothing); their secrets ' +
+          'are stored encrypted under the master key',
+      )
+      .requiredOption('--device <file...>', 'one or more device files'),
+  ).action(async (opts: VerifierOpts & { device: string[] }) => {
+    const tokens = await Promise.all(opts.device.map(readDeviceFile));
+    const n = await withVerifier(opts, (v) => v.registerTokens(tokens));
+    process.stdout.write(`registered ${n} key display${n === 1 ? '' : 's'}\n`);
+  });
+  addVerifierOptions(
+    token
+      .command('assign')
+      .description('give a registered key display to a user (one per NemID); it works once activated (T-7)')
+      .requiredOption('--user <id>', 'the user: NemID number, CPR number, alias or internal user id')
+      .requiredOption('--serial <digits>', 'the 16-digit serial'),
+  ).action(async (opts: VerifierOpts & { user: string; serial: string }) => {
+    const view = await withVerifier(opts, async (v, store) =>
+      v.assignToken(await resolveUser(store, opts.user), opts.serial),
+    );
+    process.stdout.write(
+      `assigned ${view.tokenSerial} (${view.kind}); activate it with "switch to key display"\n`,
+    );
+  });
+}
+
+/** A simulated device's file, as a vendor batch entry. Errors never quote the file (it holds the secret). */
+async function readDeviceFile(path: string): Promise<VendorToken> {
+  let d: Record<string, unknown>;
+  try {
+    d = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== undefined) throw err;
+    throw new UsageError(`${path} is not a device file (not JSON)`);
+  }
+  const secretHex = d.secretHex;
+  const kind = d.mode;
+  if (
+    d.format !== 'nemid-sim-device' ||
+    typeof d.serial !== 'string' ||
+    (kind !== 'hotp' && kind !== 'totp') ||
+    typeof secretHex !== 'string' ||
+    !/^([0-9a-f]{2}){10,}$/i.test(secretHex)
+  ) {
+    throw new UsageError(`${path} is not a device file made by \`nemid device new\``);
+  }
+  const algorithm = d.algorithm === 'sha256' || d.algorithm === 'sha512' ? d.algorithm : 'sha1';
+  return {
+    serial: d.serial,
+    kind,
+    secret: Uint8Array.from(Buffer.from(secretHex, 'hex')),
+    algorithm,
+    digits: typeof d.digits === 'number' ? d.digits : 6,
+    stepSeconds: typeof d.stepSeconds === 'number' ? d.stepSeconds : 30,
+    t0: typeof d.t0Seconds === 'number' ? d.t0Seconds : 0,
+  };
+}
