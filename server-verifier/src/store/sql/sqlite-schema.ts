@@ -3,6 +3,7 @@ import type { Migration } from './migration.js';
 /**
  * The SQLite schema, as migrations. Times, counters and steps are INTEGER (64-bit in SQLite),
  * booleans 0/1, secrets BLOB (ciphertext only: the domain encrypts before the store sees them).
+ * Tables keyed by text ids are WITHOUT ROWID: a lookup by key is one B-tree search, not two.
  * Uniqueness that the domain relies on is enforced here too, so no interleaving can break it:
  * one NemID number/CPR/alias per user, one sequence per card of a user, one held token per user.
  */
@@ -25,7 +26,7 @@ CREATE TABLE users (
   site_log_opt_in INTEGER NOT NULL CHECK (site_log_opt_in IN (0, 1)),
   reorder_threshold INTEGER NOT NULL,
   created_at INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 
 CREATE TABLE passwords (
   user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
@@ -33,7 +34,7 @@ CREATE TABLE passwords (
   is_pin INTEGER NOT NULL CHECK (is_pin IN (0, 1)),
   temporary INTEGER NOT NULL CHECK (temporary IN (0, 1)),
   set_at INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 
 CREATE TABLE lockouts (
   kind TEXT NOT NULL CHECK (kind IN ('password', 'card', 'token')),
@@ -54,7 +55,7 @@ CREATE TABLE cards (
   issued_at INTEGER NOT NULL,
   reorder_sent_at INTEGER,
   UNIQUE (user_id, sequence)
-);
+) WITHOUT ROWID;
 
 -- One row per used key: the primary key makes "use once" a single insert-if-absent.
 CREATE TABLE card_used_keys (
@@ -79,7 +80,7 @@ CREATE TABLE tokens (
   resync_counter INTEGER,
   last_used_at INTEGER,
   activated_at INTEGER
-);
+) WITHOUT ROWID;
 -- T-5: at most one token per user in a state where it is the user's token.
 CREATE UNIQUE INDEX tokens_one_held_per_user ON tokens (user_id)
   WHERE state IN ('assigned', 'active', 'blocked');
@@ -99,7 +100,7 @@ CREATE TABLE challenges (
   data TEXT,
   created_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 CREATE INDEX challenges_expiry ON challenges (expires_at);
 
 CREATE TABLE providers (
@@ -107,7 +108,7 @@ CREATE TABLE providers (
   name TEXT NOT NULL,
   cpr_approved INTEGER NOT NULL CHECK (cpr_approved IN (0, 1)),
   is_bank INTEGER NOT NULL CHECK (is_bank IN (0, 1))
-);
+) WITHOUT ROWID;
 
 -- seq (the rowid) keeps insertion order for entries with the same time. Not AUTOINCREMENT: rows are
 -- never deleted, so the rowid only grows, and AUTOINCREMENT would cost a write per insert.
