@@ -304,7 +304,6 @@ async function main(): Promise<void> {
   } finally {
     for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
     await admin.end();
-    rmSync(tmp, { recursive: true, force: true });
   }
   print(rows);
 }
@@ -329,4 +328,8 @@ function print(rows: readonly Row[]): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-await main();
+try {
+  await main();
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}

@@ -56,4 +56,24 @@ describe('SQLite store specifics', () => {
     await writer.close();
     await reader.close();
   });
+
+  it('lets two stores of one process write to one file in the same turn without waiting on each other', async () => {
+    const path = file();
+    // A short busy timeout: were the second store to wait for the first one's lock, it would fail.
+    const a = openSqliteStore(path, { busyTimeoutMs: 50 });
+    const b = openSqliteStore(path, { busyTimeoutMs: 50 });
+    const c = openSqliteStore(path, { busyTimeoutMs: 50, commitMode: 'each' });
+    const results = await Promise.all([
+      a.useCardKey('A000000001', 1),
+      b.useCardKey('A000000001', 2),
+      a.useCardKey('A000000001', 2),
+      b.useCardKey('A000000001', 1),
+      c.useCardKey('A000000001', 3),
+      c.useCardKey('A000000001', 1),
+    ]);
+    expect(results).toEqual(['ok', 'ok', 'already-used', 'already-used', 'ok', 'already-used']);
+    await a.close();
+    await b.close();
+    await c.close();
+  });
 });

@@ -62,6 +62,9 @@ interface CommitGroup {
   settle(err?: unknown): void;
 }
 
+/** Stores of this process with an open group, so one can make the others commit first. */
+const OPEN_GROUPS = new Set<SqliteStore>();
+
 /** Thrown inside a transaction to roll it back; never escapes the store. */
 class Rollback extends Error {}
 
@@ -103,7 +106,10 @@ export class SqliteStore implements ClosableStore {
    * write lock.
    */
   private op<T>(write: boolean, fn: () => T): Promise<T> {
-    if (this.commitMode === 'each') return new Promise<T>((resolve) => resolve(fn()));
+    if (this.commitMode === 'each') {
+      if (write) for (const other of OPEN_GROUPS) other.commitGroup();
+      return new Promise<T>((resolve) => resolve(fn()));
+    }
     if (this.group !== null && !this.db.inTransaction) this.abandonGroup();
     if (write && this.group === null) this.openGroup();
     const group = this.group;
@@ -119,6 +125,9 @@ export class SqliteStore implements ClosableStore {
   }
 
   private openGroup(): void {
+    // Another store in this process holding the write lock (same file) would make BEGIN wait for a
+    // commit that only this blocked event loop could run: commit every other open group first.
+    for (const other of OPEN_GROUPS) if (other !== this) other.commitGroup();
     this.db.exec('BEGIN IMMEDIATE');
     let settle!: (err?: unknown) => void;
     const committed = new Promise<void>((resolve, reject) => {
@@ -128,23 +137,32 @@ export class SqliteStore implements ClosableStore {
     committed.catch(() => undefined);
     const group: CommitGroup = { committed, settle };
     this.group = group;
+    OPEN_GROUPS.add(this);
     setImmediate(() => {
-      if (this.group !== group) return;
-      this.group = null;
-      try {
-        this.db.exec('COMMIT');
-        settle();
-      } catch (err) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        settle(err);
-      }
+      if (this.group === group) this.commitGroup();
     });
+  }
+
+  /** Commits the open group now and tells its operations. */
+  private commitGroup(): void {
+    const group = this.group;
+    if (group === null) return;
+    this.group = null;
+    OPEN_GROUPS.delete(this);
+    try {
+      this.db.exec('COMMIT');
+      group.settle();
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      group.settle(err);
+    }
   }
 
   /** SQLite rolled the whole transaction back (an I/O error, say): fail its operations. */
   private abandonGroup(): void {
     this.group?.settle(new Error('the SQLite transaction was rolled back'));
     this.group = null;
+    OPEN_GROUPS.delete(this);
   }
 
   // ---- users ----
