@@ -1,5 +1,8 @@
 import type {
   AddCardResult,
+  AnswerJudge,
+  AnswerResult,
+  AnswerVerdict,
   AssignTokenResult,
   AuditEntry,
   AuditQuery,
@@ -21,6 +24,7 @@ import type {
   UserIdKind,
   UserPatch,
   UserRecord,
+  SettleResult,
 } from './store.js';
 
 const NO_LOCKOUT: LockoutState = { failures: 0, lockedUntil: null, locks: 0, blocked: false };
@@ -291,6 +295,67 @@ export class MemoryStore implements ClosableStore {
     if (!c) return null;
     this.challenges.delete(id);
     return now < c.expiresAt ? { ...c } : null;
+  }
+
+  async answerChallenge(id: string, now: number, judge: AnswerJudge): Promise<AnswerResult> {
+    // Synchronous from consumption to settlement, so atomic like the SQL stores' transaction.
+    const c = this.challenges.get(id);
+    if (!c) return { loaded: null, settled: null };
+    this.challenges.delete(id);
+    if (!(now < c.expiresAt)) return { loaded: null, settled: null };
+    const user = this.users.get(c.userId);
+    const card = c.cardSerial === null ? undefined : this.cards.get(c.cardSerial);
+    const token = c.tokenSerial === null ? undefined : this.tokens.get(c.tokenSerial);
+    const provider = c.providerId === null ? undefined : this.providers.get(c.providerId);
+    const loaded = {
+      challenge: { ...c },
+      user: user ? { ...user } : null,
+      card: card ? copyCard(card) : null,
+      token: token ? copyToken(token) : null,
+      provider: provider ? { ...provider } : null,
+    };
+    const verdict = judge(loaded);
+    return { loaded, settled: verdict === null ? null : this.settle(verdict, now) };
+  }
+
+  private settle(v: AnswerVerdict, now: number): SettleResult {
+    const key = lockoutKey(v.subject);
+    const state = this.lockouts.get(key) ?? NO_LOCKOUT;
+    if (state.blocked) return { outcome: 'blocked', state: { ...state } };
+    if (state.lockedUntil !== null && now < state.lockedUntil) return { outcome: 'locked', state: { ...state } };
+    if (v.use !== null && this.makeUse(v.use)) {
+      if (this.lockouts.has(key)) this.lockouts.set(key, { ...NO_LOCKOUT });
+      if (v.audit !== null) this.audit.push({ ...v.audit });
+      const usedKeys = v.use.kind === 'card-key' ? (this.usedKeys.get(v.use.serial)?.size ?? 0) : 0;
+      return { outcome: 'accepted', usedKeys };
+    }
+    const next = applyFailure(state, now, v.policy).state;
+    this.lockouts.set(key, next);
+    return { outcome: v.use === null ? 'counted' : 'replayed', state: { ...next } };
+  }
+
+  private makeUse(use: NonNullable<AnswerVerdict['use']>): boolean {
+    if (use.kind === 'card-key') {
+      let used = this.usedKeys.get(use.serial);
+      if (!used) {
+        used = new Set();
+        this.usedKeys.set(use.serial, used);
+      }
+      if (used.has(use.keyNumber)) return false;
+      used.add(use.keyNumber);
+      return true;
+    }
+    const t = this.tokens.get(use.serial);
+    if (!t || t.lastCounter !== use.expectedLast || !(use.newValue > use.expectedLast)) return false;
+    this.tokens.set(use.serial, {
+      ...t,
+      lastCounter: use.newValue,
+      driftSteps: use.advance.driftSteps,
+      pendingDriftSteps: use.advance.pendingDriftSteps,
+      lastUsedAt: use.advance.lastUsedAt,
+      resyncCounter: null,
+    });
+    return true;
   }
 
   async purgeExpiredChallenges(now: number): Promise<number> {

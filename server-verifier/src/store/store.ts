@@ -15,6 +15,9 @@
 // - The shared contract is tested by test/server-verifier/conformance.ts; run it on your store.
 //
 // Change log (newest first):
+// - 19:10 UTC: `answerChallenge` (consume + load + judge + settle in one atomic step) and its types
+//   `LoadedChallenge`, `AnswerVerdict`, `AnswerUse`, `SettleResult`, `AnswerResult`: one store call
+//   (one transaction) per verification instead of about eleven.
 // - 18:26 UTC: ProviderRecord gained `isBank: boolean` (ID-5: a bank-only NemID logs on at banks only).
 
 /** When a lockout counter locks and when it blocks for good. */
@@ -252,6 +255,63 @@ export interface AuditQuery {
   readonly limit?: number;
 }
 
+/** What `answerChallenge` reads for the domain's judge, besides the challenge itself. */
+export interface LoadedChallenge {
+  readonly challenge: ChallengeRecord;
+  readonly user: UserRecord | null;
+  /** Card challenges: the card asked from (null if it does not exist). */
+  readonly card: CardRecord | null;
+  /** Token challenges: the token asked for (null if it does not exist). */
+  readonly token: TokenRecord | null;
+  readonly provider: ProviderRecord | null;
+}
+
+/** The single use a right answer makes: a card key (insert-if-absent) or a token counter (compare-and-set). */
+export type AnswerUse =
+  | { readonly kind: 'card-key'; readonly serial: string; readonly keyNumber: number }
+  | {
+      readonly kind: 'token-counter';
+      readonly serial: string;
+      readonly expectedLast: number;
+      readonly newValue: number;
+      readonly advance: TokenAdvance;
+    };
+
+/** The domain's judgement of an answer, which `answerChallenge` applies atomically. */
+export interface AnswerVerdict {
+  /** The lockout counter of the card or token answered with. */
+  readonly subject: LockoutSubject;
+  readonly policy: LockoutPolicy;
+  /** The answer was right: make this use. Null: the answer was wrong. */
+  readonly use: AnswerUse | null;
+  /** Written in the same atomic step, only when the answer is accepted (S-1). */
+  readonly audit: AuditEntry | null;
+}
+
+/**
+ * What settling a verdict did:
+ * - 'accepted': the use was made, failures reset, the audit entry written. `usedKeys`: keys used on
+ *   the card now (card keys; 0 for tokens).
+ * - 'counted': a wrong answer, counted as a failure (`state` is the new state; it may just have locked).
+ * - 'replayed': a right answer whose key or counter was used meanwhile; counted as a failure.
+ * - 'locked' / 'blocked': refused without counting and without using anything.
+ * - 'gone': the challenge was used (or expired) meanwhile; nothing written.
+ */
+export type SettleResult =
+  | { readonly outcome: 'accepted'; readonly usedKeys: number }
+  | { readonly outcome: 'counted' | 'replayed' | 'locked' | 'blocked'; readonly state: LockoutState }
+  | { readonly outcome: 'gone' };
+
+export interface AnswerResult {
+  /** Null when the challenge is unknown, used or expired. */
+  readonly loaded: LoadedChallenge | null;
+  /** Null when there was nothing to judge or the judge gave no verdict. */
+  readonly settled: SettleResult | null;
+}
+
+/** Synchronous and pure (it computes codes); must not throw. Null refuses (the challenge is still spent). */
+export type AnswerJudge = (loaded: LoadedChallenge) => AnswerVerdict | null;
+
 export interface Store {
   // ---- users ----
   /** 'duplicate' when the id, NemID number, CPR or alias is already taken (nothing is written). */
@@ -343,6 +403,19 @@ export interface Store {
    * null (an expired challenge is removed too). Single use: of two callers at most one gets it.
    */
   consumeChallenge(id: string, now: number): Promise<ChallengeRecord | null>;
+  /**
+   * Answers a challenge in one atomic step (a verification's only store call on the hot path).
+   * Loads the challenge (unknown or expired: `loaded` null, an expired one is removed) with its
+   * user, card or token and provider, and calls `judge`. The challenge is consumed in every case
+   * (single use). A verdict is settled atomically together with the consumption: if the challenge
+   * was consumed meanwhile, 'gone'. Else if the subject is blocked, 'blocked'; if a lock is in
+   * force at `now`, 'locked' (nothing counted or used). Else a `use` is made (insert-if-absent of
+   * the key, or compare-and-set of the counter as in `advanceTokenCounter`); when it takes,
+   * failures are reset (never a block) and `audit` appended: 'accepted'. Otherwise (no use, or it
+   * did not take) one failure is counted by the rule of `recordFailure`: 'counted' / 'replayed'.
+   * Of two concurrent answers using the same challenge, key or counter, exactly one is accepted.
+   */
+  answerChallenge(id: string, now: number, judge: AnswerJudge): Promise<AnswerResult>;
   /** Removes challenges with expiresAt <= now; returns how many. */
   purgeExpiredChallenges(now: number): Promise<number>;
 
