@@ -40,6 +40,14 @@ const PROVIDER = 'bank';
 /** Cheap scrypt for the password step, which is not what is measured here. */
 const FAST_SCRYPT = { N: 16, r: 1, p: 1 };
 const START = Date.UTC(2026, 0, 5, 9, 0, 0);
+/**
+ * Verifications in flight per instance on the SQL stores (a backend serves many users at once;
+ * grouped commits and connection pools pay off only then). Sequential figures are latency, not
+ * throughput. Override with NEMID_BENCH_CONCURRENCY.
+ */
+const IN_FLIGHT = Number(process.env.NEMID_BENCH_CONCURRENCY ?? 64);
+/** Connections per PostgreSQL pool (per instance). */
+const PG_POOL = Number(process.env.NEMID_BENCH_PG_POOL ?? 16);
 /** Timed milliseconds per measurement at most. */
 const TIME_BUDGET_MS = QUICK ? 1_000 : 4_000;
 
@@ -175,8 +183,10 @@ async function measure(setup: Setup, users: BenchUser[], factor: 'card' | 'hotp'
   return (done * 1000) / ms;
 }
 
-async function run(setup: Setup, usersPerKind: number): Promise<Row> {
+async function run(setup: Setup): Promise<Row> {
   const v = setup.instances[0].verifier;
+  // Enough users that every instance has `concurrency` verifications in flight.
+  const usersPerKind = Math.max(QUICK ? 16 : 64, setup.concurrency * setup.instances.length);
   await v.registerProvider({ id: PROVIDER, name: 'Bank', cprApproved: true, isBank: true });
   const cardUsers: BenchUser[] = [];
   const hotpUsers: BenchUser[] = [];
@@ -210,7 +220,7 @@ function memorySetup(): Setup {
   const clock = { now: START };
   const store = createMemoryStore();
   return {
-    label: 'memory',
+    label: 'memory, 1 in flight',
     instances: [{ store, verifier: makeVerifier(store, clock) }],
     concurrency: 1,
     ops: QUICK ? 2_000 : 20_000,
@@ -225,12 +235,13 @@ function sqliteSetup(durability: 'full' | 'normal', commitMode: 'grouped' | 'eac
     durability,
     commitMode,
   });
-  const commits = commitMode === 'grouped' ? 'grouped commits' : 'a commit per operation';
+  const commits =
+    commitMode === 'grouped' ? `grouped commits, ${IN_FLIGHT} in flight` : 'a commit per operation, 1 in flight';
   return {
     label: `SQLite, 1 process, ${commits} (synchronous=${durability.toUpperCase()})`,
     instances: [{ store, verifier: makeVerifier(store, clock) }],
     // Grouped commits pay off when several verifications are in flight, as in a server.
-    concurrency: commitMode === 'grouped' ? 32 : 1,
+    concurrency: commitMode === 'grouped' ? IN_FLIGHT : 1,
     ops: QUICK ? 2_000 : 20_000,
     clock,
     close: () => store.close(),
@@ -245,14 +256,14 @@ async function postgresSetup(
   const clock = { now: START };
   const list: Instance[] = [];
   for (let i = 0; i < instances; i++) {
-    const store = await openPostgresStore({ connectionString: PG_URL, schema, max: 10, durability });
+    const store = await openPostgresStore({ connectionString: PG_URL, schema, max: PG_POOL, durability });
     list.push({ store, verifier: makeVerifier(store, clock) });
   }
   const commit = durability === 'full' ? 'synchronous_commit=on' : 'synchronous_commit=off';
   return {
-    label: `PostgreSQL, ${instances === 1 ? '1 instance' : `${instances} instances (separate pools)`} (${commit})`,
+    label: `PostgreSQL, ${instances === 1 ? '1 instance' : `${instances} instances (separate pools)`}, ${IN_FLIGHT} in flight per instance, pool ${PG_POOL} (${commit})`,
     instances: list,
-    concurrency: 16,
+    concurrency: IN_FLIGHT,
     ops: QUICK ? 1_000 : 6_000,
     clock,
     close: async () => {
@@ -279,14 +290,13 @@ function hotpWindowCost(window: number): number {
 const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
 
 async function main(): Promise<void> {
-  const users = QUICK ? 16 : 64;
   const rows: Row[] = [];
   const only = (process.env.NEMID_BENCH_STORES ?? 'memory,sqlite,postgres').split(',');
-  if (only.includes('memory')) rows.push(await run(memorySetup(), users));
+  if (only.includes('memory')) rows.push(await run(memorySetup()));
   if (only.includes('sqlite')) {
     for (const durability of ['normal', 'full'] as const) {
       for (const mode of ['grouped', 'each'] as const)
-        rows.push(await run(sqliteSetup(durability, mode), users));
+        rows.push(await run(sqliteSetup(durability, mode)));
     }
   }
   if (!only.includes('postgres')) return print(rows);
@@ -298,7 +308,7 @@ async function main(): Promise<void> {
       for (const instances of [1, 2]) {
         const schema = `nemid_bench_${randomBytes(6).toString('hex')}`;
         schemas.push(schema);
-        rows.push(await run(await postgresSetup(instances, schema, durability), Math.min(users, 32)));
+        rows.push(await run(await postgresSetup(instances, schema, durability)));
       }
     }
   } finally {

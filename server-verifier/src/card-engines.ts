@@ -36,6 +36,34 @@ class EngineCache<E> {
   }
 }
 
+/**
+ * A card engine that remembers key number -> slot. Inverting the key-number permutation costs
+ * about ten HMACs, and choosing a random unused key inverts every used key number on the card.
+ */
+class SlotMemo implements CardEngine {
+  private readonly slots = new Map<number, number>();
+
+  constructor(private readonly engine: CardEngine) {}
+
+  keyNumber(slot: number): number {
+    return this.engine.keyNumber(slot);
+  }
+
+  key(slot: number): number {
+    return this.engine.key(slot);
+  }
+
+  slotOf(keyNumber: number): number {
+    let slot = this.slots.get(keyNumber);
+    if (slot === undefined) {
+      slot = this.engine.slotOf(keyNumber);
+      // A card has 148 key numbers; numbers not on it are not remembered (no growth from guesses).
+      if (slot >= 0) this.slots.set(keyNumber, slot);
+    }
+    return slot;
+  }
+}
+
 export function cardContext(serial: string): string {
   return `card:${serial}`;
 }
@@ -54,7 +82,7 @@ export class Engines {
     return this.cards.get(card.serial, card.secretCiphertext, () => {
       const secret = this.box.open(card.secretCiphertext, cardContext(card.serial));
       try {
-        return createCardEngine(secret);
+        return new SlotMemo(createCardEngine(secret));
       } finally {
         secret.fill(0);
       }

@@ -6,13 +6,21 @@ import { VerifierError } from './errors.js';
 import { cardSubject } from './lockout-subjects.js';
 import { randomBelow } from './runtime.js';
 import { formatCardSerial } from './serials.js';
-import type { CardRecord, ChallengeRecord } from './store/store.js';
+import type {
+  AnswerVerdict,
+  AuditEntry,
+  CardRecord,
+  LoadedChallenge,
+  SettleResult,
+  UserRecord,
+} from './store/store.js';
 import type { CardView } from './views.js';
 
-/** The card a key is asked from and the key number asked for. */
+/** The card a key is asked from, the key number asked for and its slot on the card. */
 export interface CardKeyChoice {
   readonly card: CardRecord;
   readonly keyNumber: number;
+  readonly slot: number;
 }
 
 /**
@@ -33,14 +41,14 @@ export async function chooseCardKey(
       continue;
     }
     if (lockout.lockedUntil !== null && ctx.clock() < lockout.lockedUntil) throw new VerifierError('AUTH004');
-    const keyNumber = await randomUnusedKey(ctx, engines, card);
-    if (keyNumber !== null) return { card, keyNumber };
+    const slot = await randomUnusedSlot(ctx, engines, card);
+    if (slot !== null) return { card, keyNumber: engines.card(card).keyNumber(slot), slot };
     await exhaust(ctx, card);
   }
   throw new VerifierError('AUTH006');
 }
 
-async function randomUnusedKey(
+async function randomUnusedSlot(
   ctx: VerifierContext,
   engines: Engines,
   card: CardRecord,
@@ -50,52 +58,84 @@ async function randomUnusedKey(
   const free: number[] = [];
   for (let slot = 0; slot < CARD_SLOTS; slot++) if (!usedSlots.has(slot)) free.push(slot);
   if (free.length === 0) return null;
-  return engine.keyNumber(free[randomBelow(ctx.random, free.length)]);
+  return free[randomBelow(ctx.random, free.length)];
+}
+
+/** What judging a typed key found, for `finishCardAnswer`. */
+export interface CardCheck {
+  readonly card: CardRecord;
+  readonly user: UserRecord;
+  /** The typed key parsed (-1: not a key at all). */
+  readonly code: number;
 }
 
 /**
- * Checks the key typed for a card challenge. The try is counted as wrong before the check (so
- * parallel guesses never exceed the policy) and the count reset when it was right. A right key is
- * then used once; a key already used is AUTH010.
+ * Judges the key typed for a card challenge. Synchronous and free of store calls: it runs inside
+ * the store's answer step, which then applies the verdict atomically (a right key is used once and
+ * the failures reset; a wrong one is counted; a lock in force refuses either without counting).
+ * `slot` is the slot the challenge asked for, when the challenge recorded it (saves inverting the
+ * key-number permutation, the costliest part of a card check).
  */
-export async function answerCardChallenge(
+export function judgeCardAnswer(
   ctx: VerifierContext,
   engines: Engines,
-  challenge: ChallengeRecord,
+  loaded: LoadedChallenge,
+  user: UserRecord,
+  slot: number | null,
   typed: string,
-): Promise<void> {
-  const serial = challenge.cardSerial;
+  audit: AuditEntry | null,
+): { readonly check: CardCheck; readonly verdict: AnswerVerdict } {
+  const { challenge, card } = loaded;
   const keyNumber = challenge.keyNumber;
-  const card = serial === null ? null : await ctx.store.getCard(serial);
   if (card === null || keyNumber === null || card.userId !== challenge.userId)
     throw new VerifierError('AUTH003');
   if (card.status === 'blocked') throw new VerifierError('AUTH008');
   if (card.status === 'revoked') throw new VerifierError('LOCK003');
-  const subject = cardSubject(card.serial);
-  const now = ctx.clock();
-  const reserved = await ctx.store.recordFailure(subject, now, ctx.policy.factor);
-  if (reserved.outcome === 'locked') throw new VerifierError('AUTH004');
-  if (reserved.outcome === 'blocked') {
+  const engine = engines.card(card);
+  const code = parseCode(typed, CARD_KEY_DIGITS);
+  const s = slot ?? engine.slotOf(keyNumber);
+  const right = code >= 0 && s >= 0 && codesEqual(code, engine.key(s));
+  return {
+    check: { card, user, code },
+    verdict: {
+      subject: cardSubject(card.serial),
+      policy: ctx.policy.factor,
+      use: right ? { kind: 'card-key', serial: card.serial, keyNumber } : null,
+      audit,
+    },
+  };
+}
+
+/** Turns the settlement of a card answer into the result: errors, revocation, reorder, handover. */
+export async function finishCardAnswer(
+  ctx: VerifierContext,
+  engines: Engines,
+  check: CardCheck,
+  settled: SettleResult,
+): Promise<void> {
+  const card = check.card;
+  switch (settled.outcome) {
+    case 'accepted':
+      await afterKeyUsed(ctx, card, check.user, settled.usedKeys);
+      return;
+    case 'gone':
+      throw new VerifierError('AUTH003');
+    case 'locked':
+      throw new VerifierError('AUTH004');
+    case 'blocked':
+      await revokeCard(ctx, card);
+      throw new VerifierError('LOCK003');
+  }
+  if (settled.state.blocked) {
     await revokeCard(ctx, card);
     throw new VerifierError('LOCK003');
   }
-  const engine = engines.card(card);
-  const code = parseCode(typed, CARD_KEY_DIGITS);
-  const slot = engine.slotOf(keyNumber);
-  const right = code >= 0 && slot >= 0 && codesEqual(code, engine.key(slot));
-  if (!right) {
-    if (reserved.state.blocked) {
-      await revokeCard(ctx, card);
-      throw new VerifierError('LOCK003');
-    }
-    if (reserved.state.lockedUntil !== null) throw new VerifierError('AUTH004');
-    if (code >= 0 && (await isUsedKey(ctx, engines, card, code))) throw new VerifierError('AUTH010');
-    throw new VerifierError('AUTH002');
-  }
-  await ctx.store.resetFailures(subject);
-  if ((await ctx.store.useCardKey(card.serial, keyNumber)) === 'already-used')
+  // A right key used meanwhile (two challenges for one key) is an old key, like a replay.
+  if (settled.outcome === 'replayed') throw new VerifierError('AUTH010');
+  if (settled.state.lockedUntil !== null) throw new VerifierError('AUTH004');
+  if (check.code >= 0 && (await isUsedKey(ctx, engines, card, check.code)))
     throw new VerifierError('AUTH010');
-  await afterKeyUsed(ctx, card);
+  throw new VerifierError('AUTH002');
 }
 
 /** AUTH010 for a key the user already used (typed from the wrong row, or kept from before). */
@@ -115,10 +155,14 @@ async function isUsedKey(
 }
 
 /** KC-3: the reorder event once per card at the user's threshold, the handover when it runs out. */
-async function afterKeyUsed(ctx: VerifierContext, card: CardRecord): Promise<void> {
-  const keysLeft = CARD_SLOTS - (await ctx.store.listUsedKeys(card.serial)).length;
-  const user = await ctx.store.getUser(card.userId);
-  const threshold = user?.reorderThreshold ?? ctx.policy.reorderThreshold;
+async function afterKeyUsed(
+  ctx: VerifierContext,
+  card: CardRecord,
+  user: UserRecord,
+  usedKeys: number,
+): Promise<void> {
+  const keysLeft = CARD_SLOTS - usedKeys;
+  const threshold = user.reorderThreshold;
   if (keysLeft <= threshold && (await ctx.store.markReorderSent(card.serial, ctx.clock()))) {
     ctx.emit({
       type: 'card-reorder',

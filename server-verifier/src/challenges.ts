@@ -1,13 +1,20 @@
 import { stringsEqual } from '@nemid-sim/core';
 import type { Engines } from './card-engines.js';
-import { answerCardChallenge, chooseCardKey } from './cards.js';
-import type { Origin, VerifierContext } from './context.js';
+import { type CardCheck, chooseCardKey, finishCardAnswer, judgeCardAnswer } from './cards.js';
+import { auditEntry, type Origin, type VerifierContext } from './context.js';
 import { VerifierError } from './errors.js';
 import { tokenSubject } from './lockout-subjects.js';
 import { randomId } from './runtime.js';
 import { formatCardSerial, formatTokenSerial } from './serials.js';
-import type { ChallengePurpose, ChallengeRecord, UserRecord } from './store/store.js';
-import { answerTokenChallenge } from './tokens.js';
+import type {
+  AnswerVerdict,
+  ChallengePurpose,
+  ChallengeRecord,
+  LoadedChallenge,
+  ProviderRecord,
+  UserRecord,
+} from './store/store.js';
+import { finishTokenAnswer, judgeTokenAnswer, type TokenCheck } from './tokens.js';
 import type { ChallengeView } from './views.js';
 
 /** What a challenge carries besides the store's columns (kept as JSON in `data`). */
@@ -22,6 +29,8 @@ interface ChallengeData {
   readonly newTokenSerial: string | null;
   /** The log-on used a temporary password (ID-3): the result asks for a new one. */
   readonly temporaryPassword: boolean;
+  /** Card challenges: the slot of the key asked for (saves inverting the key-number permutation). */
+  readonly slot: number | null;
 }
 
 export function challengeData(c: ChallengeRecord): ChallengeData {
@@ -33,6 +42,7 @@ export function challengeData(c: ChallengeRecord): ChallengeData {
     transactionCount: d.transactionCount ?? null,
     newTokenSerial: d.newTokenSerial ?? null,
     temporaryPassword: d.temporaryPassword ?? false,
+    slot: typeof d.slot === 'number' ? d.slot : null,
   };
 }
 
@@ -88,7 +98,7 @@ export async function createChallenge(
       data: JSON.stringify({ ...data, activation: false, canSwitch: false }),
     });
   }
-  const { card, keyNumber } = await chooseCardKey(ctx, engines, req.user.id);
+  const { card, keyNumber, slot } = await chooseCardKey(ctx, engines, req.user.id);
   const canSwitch = !req.cardOnly && token !== null && token.state === 'assigned';
   return save(ctx, {
     ...base,
@@ -97,7 +107,7 @@ export async function createChallenge(
     cardSerial: card.serial,
     keyNumber,
     tokenSerial: null,
-    data: JSON.stringify({ ...data, activation: false, canSwitch }),
+    data: JSON.stringify({ ...data, activation: false, canSwitch, slot }),
   });
 }
 
@@ -152,7 +162,7 @@ export async function switchToToken(ctx: VerifierContext, challengeId: string): 
     cardSerial: null,
     keyNumber: null,
     tokenSerial: token.serial,
-    data: JSON.stringify({ ...d, activation: true, canSwitch: false }),
+    data: JSON.stringify({ ...d, activation: true, canSwitch: false, slot: null }),
   });
 }
 
@@ -166,13 +176,22 @@ export interface Answered {
   readonly challenge: ChallengeRecord;
   readonly user: UserRecord;
   readonly data: ChallengeData;
+  /** The challenge's provider as the answer found it (S-3 identity), or null. */
+  readonly provider: ProviderRecord | null;
   readonly tokenActivated: boolean;
 }
 
+/** What the judge worked out, kept for the steps after the store's answer step. */
+type Judged =
+  | { readonly factor: 'card'; readonly check: CardCheck }
+  | { readonly factor: 'token'; readonly check: TokenCheck; readonly activation: boolean };
+
 /**
- * Answers a challenge once: it is consumed first (single use, expiry), then checked against the
- * expected purpose and batch, then the key or code is checked. AUTH011 (an HOTP resync) carries a
- * fresh challenge for the next code.
+ * Answers a challenge once, in one store call (`Store.answerChallenge`): the challenge is consumed
+ * (single use, expiry) and checked against the expected purpose and batch, the key or code is
+ * judged, and the store applies the verdict atomically (use the key or advance the counter, reset
+ * or count failures, and, with `okAction`, write the audit line of the accepted answer). AUTH011
+ * (an HOTP resync) carries a fresh challenge for the next code.
  */
 export async function answerChallenge(
   ctx: VerifierContext,
@@ -182,13 +201,64 @@ export async function answerChallenge(
   typed: string,
   batchDigest: string | null,
   trace: AnswerTrace = {},
+  okAction: string | null = null,
 ): Promise<Answered> {
-  const c = await ctx.store.consumeChallenge(challengeId, ctx.clock());
-  if (c === null) throw new VerifierError('AUTH003');
+  const now = ctx.clock();
+  let refusal: { readonly error: unknown } | null = null;
+  let judged: Judged | null = null;
+  const { loaded, settled } = await ctx.store.answerChallenge(challengeId, now, (l) => {
+    try {
+      const r = judge(ctx, engines, l, purposes, typed, batchDigest, now, okAction);
+      judged = r.judged;
+      return r.verdict;
+    } catch (error) {
+      // The judge must not throw into the store: the refusal is raised after the challenge is spent.
+      refusal = { error };
+      return null;
+    }
+  });
+  if (loaded === null) throw new VerifierError('AUTH003');
+  const c = loaded.challenge;
   trace.challenge = c;
-  const user = await ctx.store.getUser(c.userId);
+  const user = loaded.user;
+  if (user !== null && user.status !== 'deleted') trace.user = user;
+  if (refusal !== null) throw (refusal as { readonly error: unknown }).error;
+  const j = judged as Judged | null;
+  if (j === null || settled === null || user === null) throw new VerifierError('AUTH003');
+  const data = challengeData(c);
+  const answered = { challenge: c, user, data, provider: loaded.provider };
+  if (j.factor === 'card') {
+    await finishCardAnswer(ctx, engines, j.check, settled);
+    return { ...answered, tokenActivated: false };
+  }
+  const answer = await finishTokenAnswer(ctx, j.check, settled, j.activation, now);
+  if (answer === 'resync') {
+    const retryAt = ctx.clock();
+    const retry = await save(ctx, {
+      ...c,
+      id: randomId(ctx.random),
+      createdAt: retryAt,
+      expiresAt: retryAt + ctx.policy.challengeTtlMs,
+    });
+    throw new VerifierError('AUTH011', undefined, retry);
+  }
+  return { ...answered, tokenActivated: j.activation };
+}
+
+/** The synchronous part of an answer, run inside the store's answer step. Throws refusals. */
+function judge(
+  ctx: VerifierContext,
+  engines: Engines,
+  loaded: LoadedChallenge,
+  purposes: readonly ChallengePurpose[],
+  typed: string,
+  batchDigest: string | null,
+  now: number,
+  okAction: string | null,
+): { readonly judged: Judged; readonly verdict: AnswerVerdict } {
+  const c = loaded.challenge;
+  const user = loaded.user;
   if (user === null || user.status === 'deleted') throw new VerifierError('AUTH003');
-  trace.user = user;
   if (!purposes.includes(c.purpose)) throw new VerifierError('AUTH003');
   if (user.status === 'blocked') throw new VerifierError('AUTH005');
   if (c.batchDigest !== null || batchDigest !== null) {
@@ -197,20 +267,12 @@ export async function answerChallenge(
     }
   }
   const data = challengeData(c);
+  const origin = { ip: c.ip, providerId: c.providerId, site: data.site };
+  const audit = okAction === null ? null : auditEntry(now, user, origin, c.factor, okAction, 'ok');
   if (c.factor === 'card') {
-    await answerCardChallenge(ctx, engines, c, typed);
-    return { challenge: c, user, data, tokenActivated: false };
+    const r = judgeCardAnswer(ctx, engines, loaded, user, data.slot, typed, audit);
+    return { judged: { factor: 'card', check: r.check }, verdict: r.verdict };
   }
-  const answer = await answerTokenChallenge(ctx, engines, c, typed, data.activation);
-  if (answer === 'resync') {
-    const now = ctx.clock();
-    const retry = await save(ctx, {
-      ...c,
-      id: randomId(ctx.random),
-      createdAt: now,
-      expiresAt: now + ctx.policy.challengeTtlMs,
-    });
-    throw new VerifierError('AUTH011', undefined, retry);
-  }
-  return { challenge: c, user, data, tokenActivated: data.activation };
+  const r = judgeTokenAnswer(ctx, engines, loaded, typed, data.activation, now, audit);
+  return { judged: { factor: 'token', check: r.check, activation: data.activation }, verdict: r.verdict };
 }

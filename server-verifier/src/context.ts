@@ -2,7 +2,7 @@ import type { DerivedKeys } from './master-keys.js';
 import type { VerifierPolicy } from './policy.js';
 import type { Clock, RandomSource } from './runtime.js';
 import type { SecretBox } from './secret-box.js';
-import type { AuditFactor, Store, UserRecord } from './store/store.js';
+import type { AuditEntry, AuditFactor, Store, UserRecord } from './store/store.js';
 import type { VerifierEvent } from './views.js';
 
 /** What every part of the verifier works with; built once by `createVerifier`. */
@@ -32,8 +32,20 @@ export async function audit(
   action: string,
   outcome: string,
 ): Promise<void> {
-  await ctx.store.appendAudit({
-    at: ctx.clock(),
+  await ctx.store.appendAudit(auditEntry(ctx.clock(), user, origin, factor, action, outcome));
+}
+
+/** One audit line (S-1): the website only for a user who opted in; nothing secret. */
+export function auditEntry(
+  at: number,
+  user: UserRecord | null,
+  origin: Origin,
+  factor: AuditFactor,
+  action: string,
+  outcome: string,
+): AuditEntry {
+  return {
+    at,
     userId: user?.id ?? null,
     ip: origin.ip ?? null,
     providerId: origin.providerId ?? null,
@@ -41,5 +53,5 @@ export async function audit(
     factor,
     action,
     outcome,
-  });
+  };
 }

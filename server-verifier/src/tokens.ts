@@ -4,8 +4,17 @@ import type { VerifierContext } from './context.js';
 import { invalid, VerifierError } from './errors.js';
 import { tokenSubject } from './lockout-subjects.js';
 import { formatTokenSerial, normalizeTokenSerial } from './serials.js';
-import type { ChallengeRecord, NewToken, TokenAlgorithm, TokenKind, TokenRecord } from './store/store.js';
-import { locateCode } from './token-windows.js';
+import type {
+  AnswerVerdict,
+  AuditEntry,
+  LoadedChallenge,
+  NewToken,
+  SettleResult,
+  TokenAlgorithm,
+  TokenKind,
+  TokenRecord,
+} from './store/store.js';
+import { locateCode, type WindowResult } from './token-windows.js';
 import type { TokenView } from './views.js';
 
 /** One device from a vendor's batch file, secret in the clear (the caller decrypted the file). */
@@ -50,60 +59,96 @@ export function sealVendorToken(ctx: VerifierContext, t: VendorToken): NewToken 
 /** Why a token code was refused, for the caller to turn into an error (AUTH011 needs a new challenge). */
 export type TokenAnswer = 'ok' | 'resync';
 
+/** What judging a typed code found, for `finishTokenAnswer`. */
+export interface TokenCheck {
+  readonly token: TokenRecord;
+  readonly found: WindowResult;
+}
+
 /**
- * Checks a code typed for a token challenge. Like keys, the try counts as wrong until proven
- * right. An accepted code advances the counter by compare-and-set, so of two instances racing on
- * one code exactly one accepts it; the loser gets AUTH010 like any replay.
+ * Judges a code typed for a token challenge. Synchronous and free of store calls: it runs inside
+ * the store's answer step, which applies the verdict atomically. An accepted code advances the
+ * counter by compare-and-set, so of two instances racing on one code exactly one accepts it; the
+ * loser gets AUTH010 like any replay (and its try is counted as a failure).
  */
-export async function answerTokenChallenge(
+export function judgeTokenAnswer(
   ctx: VerifierContext,
   engines: Engines,
-  challenge: ChallengeRecord,
+  loaded: LoadedChallenge,
   typed: string,
   activation: boolean,
-): Promise<TokenAnswer> {
-  const token = challenge.tokenSerial === null ? null : await ctx.store.getToken(challenge.tokenSerial);
-  if (token === null || token.userId !== challenge.userId) throw new VerifierError('AUTH003');
+  now: number,
+  audit: AuditEntry | null,
+): { readonly check: TokenCheck; readonly verdict: AnswerVerdict } {
+  const token = loaded.token;
+  if (token === null || token.userId !== loaded.challenge.userId) throw new VerifierError('AUTH003');
   if (token.state === 'blocked') throw new VerifierError('AUTH008');
   if (token.state === 'revoked') throw new VerifierError('LOCK003');
   if (token.state !== (activation ? 'assigned' : 'active')) throw new VerifierError('AUTH003');
-  const subject = tokenSubject(token.serial);
-  const now = ctx.clock();
-  const reserved = await ctx.store.recordFailure(subject, now, ctx.policy.factor);
-  if (reserved.outcome === 'locked') throw new VerifierError('AUTH004');
-  if (reserved.outcome === 'blocked') {
-    await revokeToken(ctx, token);
-    throw new VerifierError('LOCK003');
-  }
   const code = parseCode(typed, token.digits);
-  const found =
-    code < 0 ? ({ kind: 'wrong' } as const) : locateCode(token, engines.token(token), code, now, ctx.policy);
-  if (found.kind === 'accept') {
-    if (
-      !(await ctx.store.advanceTokenCounter(token.serial, token.lastCounter, found.counter, found.advance))
-    ) {
-      throw new VerifierError('AUTH010');
-    }
-    await ctx.store.resetFailures(subject);
-    if (activation && (await ctx.store.setTokenState(token.serial, 'assigned', 'active', now))) {
-      ctx.emit({
-        type: 'token-activated',
-        userId: token.userId ?? '',
-        tokenSerial: formatTokenSerial(token.serial),
-        at: now,
-      });
-    }
-    return 'ok';
+  const found: WindowResult =
+    code < 0 ? { kind: 'wrong' } : locateCode(token, engines.token(token), code, now, ctx.policy);
+  return {
+    check: { token, found },
+    verdict: {
+      subject: tokenSubject(token.serial),
+      policy: ctx.policy.factor,
+      use:
+        found.kind === 'accept'
+          ? {
+              kind: 'token-counter',
+              serial: token.serial,
+              expectedLast: token.lastCounter,
+              newValue: found.counter,
+              advance: found.advance,
+            }
+          : null,
+      audit,
+    },
+  };
+}
+
+/**
+ * Turns the settlement of a token answer into the result: 'ok', 'resync' (AUTH011 needs a new
+ * challenge, made by the caller), or an error; activation (T-7) and revocation happen here.
+ */
+export async function finishTokenAnswer(
+  ctx: VerifierContext,
+  check: TokenCheck,
+  settled: SettleResult,
+  activation: boolean,
+  now: number,
+): Promise<TokenAnswer> {
+  const { token, found } = check;
+  switch (settled.outcome) {
+    case 'accepted':
+      if (activation && (await ctx.store.setTokenState(token.serial, 'assigned', 'active', now))) {
+        ctx.emit({
+          type: 'token-activated',
+          userId: token.userId ?? '',
+          tokenSerial: formatTokenSerial(token.serial),
+          at: now,
+        });
+      }
+      return 'ok';
+    case 'gone':
+      throw new VerifierError('AUTH003');
+    case 'locked':
+      throw new VerifierError('AUTH004');
+    case 'blocked':
+      await revokeToken(ctx, token);
+      throw new VerifierError('LOCK003');
   }
-  if (found.kind === 'resync') {
+  if (settled.outcome === 'counted' && found.kind === 'resync') {
     await ctx.store.setTokenResync(token.serial, found.counter);
     return 'resync';
   }
-  if (reserved.state.blocked) {
+  if (settled.state.blocked) {
     await revokeToken(ctx, token);
     throw new VerifierError('LOCK003');
   }
-  if (reserved.state.lockedUntil !== null) throw new VerifierError('AUTH004');
+  if (settled.outcome === 'replayed') throw new VerifierError('AUTH010');
+  if (settled.state.lockedUntil !== null) throw new VerifierError('AUTH004');
   throw new VerifierError(found.kind === 'old' ? 'AUTH010' : 'AUTH002');
 }
 

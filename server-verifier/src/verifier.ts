@@ -253,10 +253,19 @@ export class Verifier {
   async completeLogon(challengeId: string, key: string): Promise<LogonResult> {
     const trace: AnswerTrace = {};
     try {
-      const a = await answerChallenge(this.ctx, this.engines, challengeId, ['logon'], key, null, trace);
+      // The 'ok' audit line is written by the store together with the accepted answer.
+      const a = await answerChallenge(
+        this.ctx,
+        this.engines,
+        challengeId,
+        ['logon'],
+        key,
+        null,
+        trace,
+        'logon',
+      );
       const providerId = a.challenge.providerId ?? '';
-      const identity = this.identity(a.user, await this.ctx.store.getProvider(providerId), providerId);
-      await this.log(a.user, Verifier.originOf(a.challenge), a.challenge.factor, 'logon', 'ok');
+      const identity = this.identity(a.user, a.provider, providerId);
       return {
         userId: a.user.id,
         identity,
@@ -305,12 +314,20 @@ export class Verifier {
     const trace: AnswerTrace = {};
     try {
       const digest = batchDigest(transactions);
-      const a = await answerChallenge(this.ctx, this.engines, challengeId, ['sign'], key, digest, trace);
+      const a = await answerChallenge(
+        this.ctx,
+        this.engines,
+        challengeId,
+        ['sign'],
+        key,
+        digest,
+        trace,
+        'sign',
+      );
       const providerId = a.challenge.providerId ?? '';
-      await this.log(a.user, Verifier.originOf(a.challenge), a.challenge.factor, 'sign', 'ok');
       return {
         userId: a.user.id,
-        identity: this.identity(a.user, await this.ctx.store.getProvider(providerId), providerId),
+        identity: this.identity(a.user, a.provider, providerId),
         batchDigest: digest,
         transactionCount: transactions.length,
         factor: a.challenge.factor,

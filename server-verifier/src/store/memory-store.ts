@@ -18,13 +18,13 @@ import type {
   NewToken,
   PasswordRecord,
   ProviderRecord,
+  SettleResult,
   TokenAdvance,
   TokenRecord,
   TokenState,
   UserIdKind,
   UserPatch,
   UserRecord,
-  SettleResult,
 } from './store.js';
 
 const NO_LOCKOUT: LockoutState = { failures: 0, lockedUntil: null, locks: 0, blocked: false };
@@ -322,7 +322,8 @@ export class MemoryStore implements ClosableStore {
     const key = lockoutKey(v.subject);
     const state = this.lockouts.get(key) ?? NO_LOCKOUT;
     if (state.blocked) return { outcome: 'blocked', state: { ...state } };
-    if (state.lockedUntil !== null && now < state.lockedUntil) return { outcome: 'locked', state: { ...state } };
+    if (state.lockedUntil !== null && now < state.lockedUntil)
+      return { outcome: 'locked', state: { ...state } };
     if (v.use !== null && this.makeUse(v.use)) {
       if (this.lockouts.has(key)) this.lockouts.set(key, { ...NO_LOCKOUT });
       if (v.audit !== null) this.audit.push({ ...v.audit });

@@ -28,6 +28,9 @@ import {
 } from './sql/rows.js';
 import type {
   AddCardResult,
+  AnswerJudge,
+  AnswerResult,
+  AnswerVerdict,
   AssignTokenResult,
   AuditEntry,
   AuditQuery,
@@ -43,6 +46,7 @@ import type {
   NewToken,
   PasswordRecord,
   ProviderRecord,
+  SettleResult,
   TokenAdvance,
   TokenRecord,
   TokenState,
@@ -398,6 +402,35 @@ export class PostgresStore implements ClosableStore {
     return row && now < row.expires_at ? toChallenge(row) : null;
   }
 
+  async answerChallenge(id: string, now: number, judge: AnswerJudge): Promise<AnswerResult> {
+    // Two round trips: a read (no commit), the judge, then one function call that consumes the
+    // challenge and settles the verdict in one transaction. The read is only advice: everything
+    // it showed that the settlement relies on is re-checked there under row locks (the challenge
+    // still exists, the lock state, the key unused or the counter unchanged).
+    const [row] = await this.rows<LoadRow>(PG.loadAnswer, [id]);
+    if (!row) return { loaded: null, settled: null };
+    const challenge = toChallenge(row.c);
+    if (!(now < challenge.expiresAt)) {
+      await this.count(PG.consumeChallenge, [id]);
+      return { loaded: null, settled: null };
+    }
+    const loaded = {
+      challenge,
+      user: row.u ? toUser(row.u) : null,
+      card: row.k ? toCard(fromJsonBytes(row.k)) : null,
+      token: row.t ? toToken(fromJsonBytes(row.t)) : null,
+      provider: row.p ? toProvider(row.p) : null,
+    };
+    const verdict = judge(loaded);
+    if (verdict === null) {
+      // Refused before any check of the answer: the challenge is spent all the same.
+      await this.count(PG.consumeChallenge, [id]);
+      return { loaded, settled: null };
+    }
+    const [r] = await this.rows<SettleRow>(PG.settleAnswer, settleParams(id, now, verdict));
+    return { loaded, settled: toSettle(r) };
+  }
+
   async purgeExpiredChallenges(now: number): Promise<number> {
     return this.count(PG.purgeChallenges, [now]);
   }
@@ -446,6 +479,83 @@ export class PostgresStore implements ClosableStore {
     this.closed = true;
     await this.pool.end();
   }
+}
+
+/** loadAnswer's row: each table's row as JSON (null when the join found nothing). */
+interface LoadRow {
+  c: ChallengeRow;
+  u: UserRow | null;
+  k: JsonBytes<CardRow> | null;
+  t: JsonBytes<TokenRow> | null;
+  p: ProviderRow | null;
+}
+
+type JsonBytes<R extends { secret: Uint8Array }> = Omit<R, 'secret'> & { secret: string };
+
+/** A row read through to_jsonb has its bytea as '\\x' and hex digits. */
+function fromJsonBytes<R extends { secret: Uint8Array }>(r: JsonBytes<R>): R {
+  return { ...r, secret: Buffer.from(r.secret.slice(2), 'hex') } as unknown as R;
+}
+
+interface SettleRow {
+  o_outcome: string;
+  o_failures: number;
+  o_locked_until: number | null;
+  o_locks: number;
+  o_blocked: boolean;
+  o_used_keys: number;
+}
+
+function settleParams(id: string, now: number, v: AnswerVerdict): Param[] {
+  const u = v.use;
+  const key = u?.kind === 'card-key' ? u : null;
+  const counter = u?.kind === 'token-counter' ? u : null;
+  const a = v.audit;
+  return [
+    id,
+    now,
+    v.subject.kind,
+    v.subject.id,
+    v.policy.maxFailures,
+    v.policy.lockMs,
+    v.policy.locksBeforeBlock,
+    u?.kind ?? null,
+    u?.serial ?? null,
+    key?.keyNumber ?? null,
+    counter?.expectedLast ?? null,
+    counter?.newValue ?? null,
+    counter?.advance.driftSteps ?? null,
+    counter?.advance.pendingDriftSteps ?? null,
+    counter?.advance.lastUsedAt ?? null,
+    a !== null,
+    a?.at ?? null,
+    a?.userId ?? null,
+    a?.ip ?? null,
+    a?.providerId ?? null,
+    a?.site ?? null,
+    a?.factor ?? null,
+    a?.action ?? null,
+    a?.outcome ?? null,
+  ];
+}
+
+function toSettle(r: SettleRow | undefined): SettleResult {
+  if (r === undefined) throw new Error('nemid_settle_answer returned no row');
+  const outcome = r.o_outcome;
+  if (outcome === 'gone') return { outcome };
+  if (outcome === 'accepted') return { outcome, usedKeys: r.o_used_keys };
+  if (outcome === 'counted' || outcome === 'replayed' || outcome === 'locked' || outcome === 'blocked') {
+    return {
+      outcome,
+      state: toLockout({
+        failures: r.o_failures,
+        locked_until: r.o_locked_until,
+        locks: r.o_locks,
+        blocked: r.o_blocked,
+      }),
+    };
+  }
+  throw new Error(`nemid_settle_answer returned an unknown outcome: ${outcome}`);
 }
 
 export interface PostgresStoreOptions extends PostgresConnectOptions {}

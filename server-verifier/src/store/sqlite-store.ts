@@ -27,6 +27,10 @@ import { SQLITE_MIGRATIONS } from './sql/sqlite-schema.js';
 import { prepareSqliteStatements, type SqliteStatements } from './sql/sqlite-statements.js';
 import type {
   AddCardResult,
+  AnswerJudge,
+  AnswerResult,
+  AnswerUse,
+  AnswerVerdict,
   AssignTokenResult,
   AuditEntry,
   AuditQuery,
@@ -42,6 +46,7 @@ import type {
   NewToken,
   PasswordRecord,
   ProviderRecord,
+  SettleResult,
   TokenAdvance,
   TokenRecord,
   TokenState,
@@ -445,6 +450,67 @@ export class SqliteStore implements ClosableStore {
       const row = this.s.consumeChallenge.get(id) as ChallengeRow | undefined;
       return row && now < row.expires_at ? toChallenge(row) : null;
     });
+  }
+
+  async answerChallenge(id: string, now: number, judge: AnswerJudge): Promise<AnswerResult> {
+    // One transaction (a savepoint in a commit group) under the write lock: consumption, the reads
+    // the judge needs, and the settlement cannot interleave with another process's writes.
+    return this.op(true, () => {
+      return this.immediate((): AnswerResult => {
+        const row = this.s.consumeChallenge.get(id) as ChallengeRow | undefined;
+        if (!row || !(now < row.expires_at)) return { loaded: null, settled: null };
+        const challenge = toChallenge(row);
+        const userRow = this.s.getUser.get(challenge.userId) as UserRow | undefined;
+        const cardRow =
+          challenge.cardSerial === null
+            ? undefined
+            : (this.s.getCard.get(challenge.cardSerial) as CardRow | undefined);
+        const tokenRow =
+          challenge.tokenSerial === null
+            ? undefined
+            : (this.s.getToken.get(challenge.tokenSerial) as TokenRow | undefined);
+        const providerRow =
+          challenge.providerId === null
+            ? undefined
+            : (this.s.getProvider.get(challenge.providerId) as ProviderRow | undefined);
+        const loaded = {
+          challenge,
+          user: userRow ? toUser(userRow) : null,
+          card: cardRow ? toCard(cardRow) : null,
+          token: tokenRow ? toToken(tokenRow) : null,
+          provider: providerRow ? toProvider(providerRow) : null,
+        };
+        const verdict = judge(loaded);
+        return { loaded, settled: verdict === null ? null : this.settle(verdict, now) };
+      });
+    });
+  }
+
+  /** The settlement of `answerChallenge`; runs inside its transaction. */
+  private settle(v: AnswerVerdict, now: number): SettleResult {
+    const { kind, id } = v.subject;
+    const state = toLockout(this.s.getLockout.get(kind, id) as LockoutRow | undefined);
+    if (state.blocked) return { outcome: 'blocked', state };
+    if (state.lockedUntil !== null && now < state.lockedUntil) return { outcome: 'locked', state };
+    if (v.use !== null && this.makeUse(v.use)) {
+      if (state.failures !== 0 || state.lockedUntil !== null || state.locks !== 0)
+        this.s.resetFailures.run(kind, id);
+      const e = v.audit;
+      if (e !== null)
+        this.s.appendAudit.run(e.at, e.userId, e.ip, e.providerId, e.site, e.factor, e.action, e.outcome);
+      const usedKeys = v.use.kind === 'card-key' ? (this.s.countUsedKeys.get(v.use.serial) as number) : 0;
+      return { outcome: 'accepted', usedKeys };
+    }
+    const next = applyFailure(state, now, v.policy).state;
+    this.s.putLockout.run(kind, id, next.failures, next.lockedUntil, next.locks, sqlBool(next.blocked));
+    return { outcome: v.use === null ? 'counted' : 'replayed', state: next };
+  }
+
+  private makeUse(use: AnswerUse): boolean {
+    if (use.kind === 'card-key') return this.s.useKey.run(use.serial, use.keyNumber).changes === 1;
+    if (!(use.newValue > use.expectedLast)) return false;
+    const { serial, expectedLast, newValue, advance } = use;
+    return this.s.advance.run({ serial, expectedLast, newValue, ...advance }).changes === 1;
   }
 
   async purgeExpiredChallenges(now: number): Promise<number> {

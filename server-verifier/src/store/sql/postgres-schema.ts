@@ -125,4 +125,98 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_user_time ON audit_log (user_id, at, seq);
 `,
   },
+  {
+    version: 2,
+    name: 'answer settlement function',
+    // The settlement half of Store.answerChallenge as one function call: one round trip and one
+    // transaction per verification. Rows are locked in a fixed order (challenge, lockout counter,
+    // then the key or token), so concurrent settlements queue instead of deadlocking.
+    sql: `
+CREATE FUNCTION nemid_settle_answer(
+  p_challenge TEXT, p_now BIGINT, p_kind TEXT, p_subject TEXT,
+  p_max INTEGER, p_lock_ms BIGINT, p_locks_before_block INTEGER,
+  p_use TEXT, p_serial TEXT, p_key_number INTEGER,
+  p_expected BIGINT, p_new BIGINT, p_drift BIGINT, p_pending BIGINT, p_used_at BIGINT,
+  p_audit BOOLEAN, p_at BIGINT, p_user TEXT, p_ip TEXT, p_provider TEXT, p_site TEXT,
+  p_factor TEXT, p_action TEXT, p_outcome TEXT)
+RETURNS TABLE (o_outcome TEXT, o_failures INTEGER, o_locked_until BIGINT, o_locks INTEGER,
+  o_blocked BOOLEAN, o_used_keys INTEGER)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_expires BIGINT;
+  v_failures INTEGER;
+  v_locked_until BIGINT;
+  v_locks INTEGER;
+  v_blocked BOOLEAN;
+  v_took BOOLEAN := FALSE;
+  v_used INTEGER := 0;
+BEGIN
+  -- Single use: only the caller whose delete removes the challenge settles anything.
+  DELETE FROM challenges WHERE id = p_challenge RETURNING expires_at INTO v_expires;
+  IF NOT FOUND OR p_now >= v_expires THEN
+    RETURN QUERY SELECT 'gone'::TEXT, 0, NULL::BIGINT, 0, FALSE, 0;
+    RETURN;
+  END IF;
+  -- The counter row, locked: every settlement and recordFailure on this card or token queues here.
+  INSERT INTO lockouts (kind, subject_id, failures, locked_until, locks, blocked)
+    VALUES (p_kind, p_subject, 0, NULL, 0, FALSE) ON CONFLICT DO NOTHING;
+  SELECT failures, locked_until, locks, blocked INTO v_failures, v_locked_until, v_locks, v_blocked
+    FROM lockouts WHERE kind = p_kind AND subject_id = p_subject FOR UPDATE;
+  IF v_blocked THEN
+    RETURN QUERY SELECT 'blocked'::TEXT, v_failures, v_locked_until, v_locks, v_blocked, 0;
+    RETURN;
+  END IF;
+  IF v_locked_until IS NOT NULL AND p_now < v_locked_until THEN
+    RETURN QUERY SELECT 'locked'::TEXT, v_failures, v_locked_until, v_locks, v_blocked, 0;
+    RETURN;
+  END IF;
+  IF p_use = 'card-key' THEN
+    INSERT INTO card_used_keys (card_serial, key_number) VALUES (p_serial, p_key_number)
+      ON CONFLICT DO NOTHING;
+    v_took := FOUND;
+  ELSIF p_use = 'token-counter' AND p_new > p_expected THEN
+    -- Compare-and-set: a racer that waited for the row lock re-checks last_counter.
+    UPDATE tokens SET last_counter = p_new, drift_steps = p_drift, pending_drift_steps = p_pending,
+      last_used_at = p_used_at, resync_counter = NULL
+      WHERE serial = p_serial AND last_counter = p_expected;
+    v_took := FOUND;
+  END IF;
+  IF v_took THEN
+    IF v_failures <> 0 OR v_locked_until IS NOT NULL OR v_locks <> 0 THEN
+      UPDATE lockouts SET failures = 0, locked_until = NULL, locks = 0
+        WHERE kind = p_kind AND subject_id = p_subject;
+    END IF;
+    IF p_audit THEN
+      INSERT INTO audit_log (at, user_id, ip, provider_id, site, factor, action, outcome)
+        VALUES (p_at, p_user, p_ip, p_provider, p_site, p_factor, p_action, p_outcome);
+    END IF;
+    IF p_use = 'card-key' THEN
+      SELECT count(*)::INTEGER INTO v_used FROM card_used_keys WHERE card_serial = p_serial;
+    END IF;
+    RETURN QUERY SELECT 'accepted'::TEXT, 0, NULL::BIGINT, 0, FALSE, v_used;
+    RETURN;
+  END IF;
+  -- A wrong answer, or a right one whose key or counter was used meanwhile: one failure, by the
+  -- rule of recordFailure (lock after p_max, block after p_locks_before_block locks).
+  IF v_failures + 1 < p_max THEN
+    v_failures := v_failures + 1;
+    v_locked_until := NULL;
+  ELSIF v_locks < p_locks_before_block THEN
+    v_failures := 0;
+    v_locked_until := p_now + p_lock_ms;
+    v_locks := v_locks + 1;
+  ELSE
+    v_failures := 0;
+    v_locked_until := NULL;
+    v_blocked := TRUE;
+  END IF;
+  UPDATE lockouts SET failures = v_failures, locked_until = v_locked_until, locks = v_locks,
+    blocked = v_blocked
+    WHERE kind = p_kind AND subject_id = p_subject;
+  RETURN QUERY SELECT CASE WHEN p_use IS NULL THEN 'counted' ELSE 'replayed' END,
+    v_failures, v_locked_until, v_locks, v_blocked, 0;
+END
+$fn$;
+`,
+  },
 ];

@@ -140,6 +140,27 @@ export const PG = {
   ),
   getChallenge: st('get_challenge', 'SELECT * FROM challenges WHERE id = $1'),
   consumeChallenge: st('consume_challenge', 'DELETE FROM challenges WHERE id = $1 RETURNING *'),
+  /**
+   * The read half of answerChallenge: the challenge with its user, card or token and provider, in
+   * one round trip. Rows come back as JSON objects with the tables' column names (bytea as '\\x' hex).
+   */
+  loadAnswer: st(
+    'load_answer',
+    `SELECT to_jsonb(c) AS c, to_jsonb(u) AS u, to_jsonb(k) AS k, to_jsonb(t) AS t, to_jsonb(p) AS p
+     FROM challenges c
+     LEFT JOIN users u ON u.id = c.user_id
+     LEFT JOIN cards k ON k.serial = c.card_serial
+     LEFT JOIN tokens t ON t.serial = c.token_serial
+     LEFT JOIN providers p ON p.id = c.provider_id
+     WHERE c.id = $1`,
+  ),
+  /** The settlement half: one call of the function of migration 2 (one transaction). */
+  settleAnswer: st(
+    'settle_answer',
+    `SELECT o_outcome, o_failures, o_locked_until, o_locks, o_blocked, o_used_keys
+     FROM nemid_settle_answer($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+       $18, $19, $20, $21, $22, $23, $24)`,
+  ),
   purgeChallenges: st('purge_challenges', 'DELETE FROM challenges WHERE expires_at <= $1'),
   putProvider: st(
     'put_provider',

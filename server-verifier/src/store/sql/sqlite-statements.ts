@@ -18,6 +18,7 @@ export interface SqliteStatements {
   readonly getLockout: Statement;
   readonly recordFailure: Statement;
   readonly resetFailures: Statement;
+  readonly putLockout: Statement;
   readonly clearLockout: Statement;
   readonly cardExists: Statement;
   readonly cardCounts: Statement;
@@ -27,6 +28,7 @@ export interface SqliteStatements {
   readonly setCardStatus: Statement;
   readonly useKey: Statement;
   readonly usedKeys: Statement;
+  readonly countUsedKeys: Statement;
   readonly markReorder: Statement;
   readonly insertToken: Statement;
   readonly getToken: Statement;
@@ -89,6 +91,11 @@ export function prepareSqliteStatements(db: Database.Database): SqliteStatements
       RETURNING failures, locked_until, locks, blocked`),
     resetFailures: p(`UPDATE lockouts SET failures = 0, locked_until = NULL, locks = 0
       WHERE kind = ? AND subject_id = ? AND (failures <> 0 OR locked_until IS NOT NULL OR locks <> 0)`),
+    // answerChallenge writes a state it computed under the write lock (read and write in one transaction).
+    putLockout: p(`INSERT INTO lockouts (kind, subject_id, failures, locked_until, locks, blocked)
+      VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (kind, subject_id) DO UPDATE SET failures = excluded.failures,
+        locked_until = excluded.locked_until, locks = excluded.locks, blocked = excluded.blocked`),
     clearLockout: p('DELETE FROM lockouts WHERE kind = ? AND subject_id = ?'),
     cardExists: p('SELECT 1 FROM cards WHERE serial = ?').pluck(),
     cardCounts: p(`SELECT COALESCE(SUM(status = 'active'), 0) AS active, COALESCE(MAX(sequence), 0) AS last
@@ -100,6 +107,7 @@ export function prepareSqliteStatements(db: Database.Database): SqliteStatements
     setCardStatus: p('UPDATE cards SET status = ? WHERE serial = ?'),
     useKey: p('INSERT INTO card_used_keys (card_serial, key_number) VALUES (?, ?) ON CONFLICT DO NOTHING'),
     usedKeys: p('SELECT key_number FROM card_used_keys WHERE card_serial = ? ORDER BY key_number').pluck(),
+    countUsedKeys: p('SELECT count(*) FROM card_used_keys WHERE card_serial = ?').pluck(),
     markReorder: p('UPDATE cards SET reorder_sent_at = ? WHERE serial = ? AND reorder_sent_at IS NULL'),
     insertToken:
       p(`INSERT INTO tokens (serial, kind, algorithm, digits, step_seconds, t0, secret, user_id, state,
