@@ -182,9 +182,10 @@ export interface Answered {
 }
 
 /** What the judge worked out, kept for the steps after the store's answer step. */
-type Judged =
+type Judged = { readonly data: ChallengeData } & (
   | { readonly factor: 'card'; readonly check: CardCheck }
-  | { readonly factor: 'token'; readonly check: TokenCheck; readonly activation: boolean };
+  | { readonly factor: 'token'; readonly check: TokenCheck }
+);
 
 /**
  * Answers a challenge once, in one store call (`Store.answerChallenge`): the challenge is consumed
@@ -207,6 +208,9 @@ export async function answerChallenge(
   let refusal: { readonly error: unknown } | null = null;
   let judged: Judged | null = null;
   const { loaded, settled } = await ctx.store.answerChallenge(challengeId, now, (l) => {
+    // A store may judge more than once (PostgreSQL judges cached rows first): keep the last.
+    refusal = null;
+    judged = null;
     try {
       const r = judge(ctx, engines, l, purposes, typed, batchDigest, now, okAction);
       judged = r.judged;
@@ -225,13 +229,13 @@ export async function answerChallenge(
   if (refusal !== null) throw (refusal as { readonly error: unknown }).error;
   const j = judged as Judged | null;
   if (j === null || settled === null || user === null) throw new VerifierError('AUTH003');
-  const data = challengeData(c);
+  const data = j.data;
   const answered = { challenge: c, user, data, provider: loaded.provider };
   if (j.factor === 'card') {
     await finishCardAnswer(ctx, engines, j.check, settled);
     return { ...answered, tokenActivated: false };
   }
-  const answer = await finishTokenAnswer(ctx, j.check, settled, j.activation, now);
+  const answer = await finishTokenAnswer(ctx, j.check, settled, data.activation, now);
   if (answer === 'resync') {
     const retryAt = ctx.clock();
     const retry = await save(ctx, {
@@ -242,7 +246,7 @@ export async function answerChallenge(
     });
     throw new VerifierError('AUTH011', undefined, retry);
   }
-  return { ...answered, tokenActivated: j.activation };
+  return { ...answered, tokenActivated: data.activation };
 }
 
 /** The synchronous part of an answer, run inside the store's answer step. Throws refusals. */
@@ -271,8 +275,8 @@ function judge(
   const audit = okAction === null ? null : auditEntry(now, user, origin, c.factor, okAction, 'ok');
   if (c.factor === 'card') {
     const r = judgeCardAnswer(ctx, engines, loaded, user, data.slot, typed, audit);
-    return { judged: { factor: 'card', check: r.check }, verdict: r.verdict };
+    return { judged: { data, factor: 'card', check: r.check }, verdict: r.verdict };
   }
   const r = judgeTokenAnswer(ctx, engines, loaded, typed, data.activation, now, audit);
-  return { judged: { factor: 'token', check: r.check, activation: data.activation }, verdict: r.verdict };
+  return { judged: { data, factor: 'token', check: r.check }, verdict: r.verdict };
 }

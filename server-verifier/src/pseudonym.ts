@@ -21,3 +21,27 @@ export function pseudonymFor(key: Uint8Array, providerId: string, userId: string
   }
   return `PID-${mac.digest().subarray(0, 20).toString('base64url')}`;
 }
+
+/** Pseudonyms are a pure function of (key, provider, user): recent ones are kept to save the HMAC. */
+export class PseudonymCache {
+  private readonly entries = new Map<string, string>();
+
+  constructor(
+    private readonly key: Uint8Array,
+    private readonly limit = 4096,
+  ) {}
+
+  get(providerId: string, userId: string): string {
+    const k = `${providerId.length}:${providerId}${userId}`;
+    let p = this.entries.get(k);
+    if (p === undefined) {
+      p = pseudonymFor(this.key, providerId, userId);
+      if (this.entries.size >= this.limit) {
+        const oldest = this.entries.keys().next().value;
+        if (oldest !== undefined) this.entries.delete(oldest);
+      }
+      this.entries.set(k, p);
+    }
+    return p;
+  }
+}

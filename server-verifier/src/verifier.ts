@@ -22,7 +22,7 @@ import { invalid, VerifierError } from './errors.js';
 import { deriveKeys } from './master-keys.js';
 import { checkPassword } from './password-check.js';
 import { type PolicyOverrides, resolvePolicy } from './policy.js';
-import { type ProviderIdentity, pseudonymFor } from './pseudonym.js';
+import { type ProviderIdentity, PseudonymCache } from './pseudonym.js';
 import { type Clock, type RandomSource, systemClock, systemRandom } from './runtime.js';
 import { SecretBox } from './secret-box.js';
 import { formatCardSerial, normalizeCardSerial, normalizeTokenSerial } from './serials.js';
@@ -96,6 +96,7 @@ export interface CardInput {
 export class Verifier {
   private readonly ctx: VerifierContext;
   private readonly engines: Engines;
+  private readonly pseudonyms: PseudonymCache;
 
   constructor(options: VerifierOptions) {
     const keys = deriveKeys(options.masterKey);
@@ -111,6 +112,7 @@ export class Verifier {
       emit: (e) => onEvent?.(e),
     };
     this.engines = new Engines(this.ctx.box);
+    this.pseudonyms = new PseudonymCache(keys.pseudonyms);
   }
 
   get policy() {
@@ -190,7 +192,7 @@ export class Verifier {
 
   private identity(user: UserRecord, provider: ProviderRecord | null, providerId: string): ProviderIdentity {
     if (provider?.cprApproved && user.cpr !== null) return { kind: 'cpr', cpr: user.cpr };
-    return { kind: 'pseudonym', pseudonym: pseudonymFor(this.ctx.keys.pseudonyms, providerId, user.id) };
+    return { kind: 'pseudonym', pseudonym: this.pseudonyms.get(providerId, user.id) };
   }
 
   private async provider(providerId: string): Promise<ProviderRecord> {

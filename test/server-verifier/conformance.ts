@@ -9,6 +9,7 @@ import type {
   UserRecord,
 } from '@nemid-sim/server-verifier';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { answerConformance } from './conformance-answer.js';
 
 const HOUR = 3_600_000;
 const ID3: LockoutPolicy = { maxFailures: 5, lockMs: 8 * HOUR, locksBeforeBlock: 1 };
@@ -583,6 +584,8 @@ export function storeConformanceSuite(name: string, makeStore: () => Promise<Clo
         expect(await store.getChallenge('edge')).toBeNull();
       });
     });
+
+    answerConformance(() => store);
 
     describe('providers', () => {
       it('puts, replaces and reads providers', async () => {

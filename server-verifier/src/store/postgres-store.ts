@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { applyFailure } from './memory-store.js';
 import { migratePostgres } from './sql/postgres-migrate.js';
 import { createPostgresPool, type PostgresConnectOptions } from './sql/postgres-pool.js';
+import { fromJsonBytes, type JsonBytes, RowCache, toJsonBytes } from './sql/postgres-row-cache.js';
 import { POSTGRES_MIGRATIONS } from './sql/postgres-schema.js';
 import { PG, type PgStatement } from './sql/postgres-statements.js';
 import {
@@ -75,6 +76,8 @@ class Rollback extends Error {}
  */
 export class PostgresStore implements ClosableStore {
   private closed = false;
+  /** Advice for answerChallenge's one-round-trip path (see RowCache); keys 'u:', 'k:', 't:', 'p:', 'c:'. */
+  private readonly recent = new RowCache();
 
   constructor(private readonly pool: pg.Pool) {}
 
@@ -139,6 +142,7 @@ export class PostgresStore implements ClosableStore {
 
   async getUser(userId: string): Promise<UserRecord | null> {
     const [row] = await this.rows<UserRow>(PG.getUser, [userId]);
+    if (row) this.recent.set(`u:${userId}`, row);
     return row ? toUser(row) : null;
   }
 
@@ -148,6 +152,7 @@ export class PostgresStore implements ClosableStore {
   }
 
   async updateUser(userId: string, patch: UserPatch): Promise<boolean> {
+    this.recent.delete(`u:${userId}`);
     const columns = patchColumns(patch);
     if (columns.length === 0) return (await this.count(PG.userExists, [userId])) === 1;
     const sets = columns.map(([c], i) => `${c} = $${i + 2}`).join(', ');
@@ -161,6 +166,7 @@ export class PostgresStore implements ClosableStore {
   }
 
   async setAlias(userId: string, alias: string | null): Promise<'ok' | 'taken' | 'no-user'> {
+    this.recent.delete(`u:${userId}`);
     try {
       return (await this.count(PG.setAlias, [userId, alias])) === 1 ? 'ok' : 'no-user';
     } catch (err) {
@@ -254,14 +260,18 @@ export class PostgresStore implements ClosableStore {
 
   async getCard(serial: string): Promise<CardRecord | null> {
     const [row] = await this.rows<CardRow>(PG.getCard, [serial]);
+    if (row) this.recent.set(`k:${serial}`, toJsonBytes(row));
     return row ? toCard(row) : null;
   }
 
   async listCards(userId: string): Promise<CardRecord[]> {
-    return (await this.rows<CardRow>(PG.listCards, [userId])).map(toCard);
+    const rows = await this.rows<CardRow>(PG.listCards, [userId]);
+    for (const row of rows) this.recent.set(`k:${row.serial}`, toJsonBytes(row));
+    return rows.map(toCard);
   }
 
   async setCardStatus(serial: string, status: CardStatus): Promise<boolean> {
+    this.recent.delete(`k:${serial}`);
     return (await this.count(PG.setCardStatus, [serial, status])) === 1;
   }
 
@@ -275,6 +285,7 @@ export class PostgresStore implements ClosableStore {
   }
 
   async markReorderSent(serial: string, now: number): Promise<boolean> {
+    this.recent.delete(`k:${serial}`);
     return (await this.count(PG.markReorder, [serial, now])) === 1;
   }
 
@@ -309,15 +320,18 @@ export class PostgresStore implements ClosableStore {
 
   async getToken(serial: string): Promise<TokenRecord | null> {
     const [row] = await this.rows<TokenRow>(PG.getToken, [serial]);
+    if (row) this.recent.set(`t:${serial}`, toJsonBytes(row));
     return row ? toToken(row) : null;
   }
 
   async findUserToken(userId: string): Promise<TokenRecord | null> {
     const [row] = await this.rows<TokenRow>(PG.heldToken, [userId]);
+    if (row) this.recent.set(`t:${row.serial}`, toJsonBytes(row));
     return row ? toToken(row) : null;
   }
 
   async assignToken(serial: string, userId: string): Promise<AssignTokenResult> {
+    this.recent.delete(`t:${serial}`);
     try {
       return await this.transaction(async (c): Promise<AssignTokenResult> => {
         // Lock the token, then the user: racers for the token queue on the first lock, racers
@@ -338,6 +352,7 @@ export class PostgresStore implements ClosableStore {
   }
 
   async setTokenState(serial: string, from: TokenState, to: TokenState, now: number): Promise<boolean> {
+    this.recent.delete(`t:${serial}`);
     const activates = from === 'assigned' && to === 'active';
     try {
       return (await this.count(PG.setTokenState, [serial, from, to, activates, now])) === 1;
@@ -355,6 +370,7 @@ export class PostgresStore implements ClosableStore {
     advance: TokenAdvance,
   ): Promise<boolean> {
     if (!(newValue > expectedLast)) return false;
+    this.recent.delete(`t:${serial}`);
     const n = await this.count(PG.advance, [
       serial,
       expectedLast,
@@ -367,6 +383,7 @@ export class PostgresStore implements ClosableStore {
   }
 
   async setTokenResync(serial: string, counter: number | null): Promise<boolean> {
+    this.recent.delete(`t:${serial}`);
     return (await this.count(PG.setResync, [serial, counter])) === 1;
   }
 
@@ -388,6 +405,7 @@ export class PostgresStore implements ClosableStore {
       ch.createdAt,
       ch.expiresAt,
     ]);
+    if (n === 1) this.recent.set(`c:${ch.id}`, { ...ch });
     return n === 1 ? 'ok' : 'duplicate';
   }
 
@@ -398,15 +416,21 @@ export class PostgresStore implements ClosableStore {
 
   async consumeChallenge(id: string, now: number): Promise<ChallengeRecord | null> {
     // DELETE ... RETURNING: the one caller whose delete removed the row gets it.
+    this.recent.delete(`c:${id}`);
     const [row] = await this.rows<ChallengeRow>(PG.consumeChallenge, [id]);
     return row && now < row.expires_at ? toChallenge(row) : null;
   }
 
   async answerChallenge(id: string, now: number, judge: AnswerJudge): Promise<AnswerResult> {
-    // Two round trips: a read (no commit), the judge, then one function call that consumes the
-    // challenge and settles the verdict in one transaction. The read is only advice: everything
-    // it showed that the settlement relies on is re-checked there under row locks (the challenge
-    // still exists, the lock state, the key unused or the counter unchanged).
+    // Usually one round trip: the challenge this instance made moments ago and the rows it read
+    // for it are judged from the cache, and one function call checks them against the database,
+    // consumes the challenge and settles the verdict in one transaction.
+    const fast = await this.answerFromCache(id, now, judge);
+    if (fast !== null) return fast;
+    // Otherwise two: a read (no commit), the judge, then the same function without expectations.
+    // The read is only advice too: what the settlement relies on is re-checked there under row
+    // locks (the challenge still exists, the lock state, the key unused or the counter unchanged).
+    this.recent.delete(`c:${id}`);
     const [row] = await this.rows<LoadRow>(PG.loadAnswer, [id]);
     if (!row) return { loaded: null, settled: null };
     const challenge = toChallenge(row.c);
@@ -414,6 +438,10 @@ export class PostgresStore implements ClosableStore {
       await this.count(PG.consumeChallenge, [id]);
       return { loaded: null, settled: null };
     }
+    if (row.u) this.recent.set(`u:${row.u.id}`, row.u);
+    if (row.k) this.recent.set(`k:${row.k.serial}`, row.k);
+    if (row.t) this.recent.set(`t:${row.t.serial}`, row.t);
+    if (row.p) this.recent.set(`p:${row.p.id}`, row.p);
     const loaded = {
       challenge,
       user: row.u ? toUser(row.u) : null,
@@ -427,8 +455,63 @@ export class PostgresStore implements ClosableStore {
       await this.count(PG.consumeChallenge, [id]);
       return { loaded, settled: null };
     }
-    const [r] = await this.rows<SettleRow>(PG.settleAnswer, settleParams(id, now, verdict));
-    return { loaded, settled: toSettle(r) };
+    const [r] = await this.rows<SettleRow>(PG.settleAnswer, settleParams(id, now, null, verdict));
+    const settled = toSettle(r);
+    this.afterSettle(verdict, settled);
+    return { loaded, settled };
+  }
+
+  /** The one-round-trip path, or null when something is not cached, refused, or stale. */
+  private async answerFromCache(id: string, now: number, judge: AnswerJudge): Promise<AnswerResult | null> {
+    const c = this.recent.get<ChallengeRecord>(`c:${id}`);
+    if (c === undefined || !(now < c.expiresAt)) return null;
+    const u = this.recent.get<UserRow>(`u:${c.userId}`);
+    const k = c.cardSerial === null ? null : this.recent.get<JsonBytes<CardRow>>(`k:${c.cardSerial}`);
+    const t = c.tokenSerial === null ? null : this.recent.get<JsonBytes<TokenRow>>(`t:${c.tokenSerial}`);
+    const p = c.providerId === null ? null : this.recent.get<ProviderRow>(`p:${c.providerId}`);
+    if (u === undefined || k === undefined || t === undefined || p === undefined) return null;
+    const loaded = {
+      challenge: { ...c },
+      user: toUser(u),
+      card: k === null ? null : toCard(fromJsonBytes(k)),
+      token: t === null ? null : toToken(fromJsonBytes(t)),
+      provider: p === null ? null : toProvider(p),
+    };
+    // A refusal judged on cached rows is not trusted: the fresh path judges again.
+    const verdict = judge(loaded);
+    if (verdict === null) return null;
+    const expect = JSON.stringify({ u, ...(k ? { k } : {}), ...(t ? { t } : {}), ...(p ? { p } : {}) });
+    const [r] = await this.rows<SettleRow>(PG.settleAnswer, settleParams(id, now, expect, verdict));
+    if (r?.o_outcome === 'stale') {
+      for (const key of [`u:${c.userId}`, `k:${c.cardSerial}`, `t:${c.tokenSerial}`, `p:${c.providerId}`])
+        this.recent.delete(key);
+      return null;
+    }
+    this.recent.delete(`c:${id}`);
+    const settled = toSettle(r);
+    this.afterSettle(verdict, settled);
+    return { loaded, settled };
+  }
+
+  /** Keeps a cached token row in step with the counter the settlement just advanced. */
+  private afterSettle(v: AnswerVerdict, settled: SettleResult): void {
+    const use = v.use;
+    if (use?.kind !== 'token-counter') return;
+    const key = `t:${use.serial}`;
+    const t = this.recent.get<JsonBytes<TokenRow>>(key);
+    if (t === undefined) return;
+    if (settled.outcome !== 'accepted') {
+      if (settled.outcome === 'replayed') this.recent.delete(key);
+      return;
+    }
+    this.recent.set(key, {
+      ...t,
+      last_counter: use.newValue,
+      drift_steps: use.advance.driftSteps,
+      pending_drift_steps: use.advance.pendingDriftSteps,
+      last_used_at: use.advance.lastUsedAt,
+      resync_counter: null,
+    });
   }
 
   async purgeExpiredChallenges(now: number): Promise<number> {
@@ -438,11 +521,13 @@ export class PostgresStore implements ClosableStore {
   // ---- providers ----
 
   async putProvider(p: ProviderRecord): Promise<void> {
+    this.recent.delete(`p:${p.id}`);
     await this.count(PG.putProvider, [p.id, p.name, p.cprApproved, p.isBank]);
   }
 
   async getProvider(id: string): Promise<ProviderRecord | null> {
     const [row] = await this.rows<ProviderRow>(PG.getProvider, [id]);
+    if (row) this.recent.set(`p:${id}`, row);
     return row ? toProvider(row) : null;
   }
 
@@ -490,13 +575,6 @@ interface LoadRow {
   p: ProviderRow | null;
 }
 
-type JsonBytes<R extends { secret: Uint8Array }> = Omit<R, 'secret'> & { secret: string };
-
-/** A row read through to_jsonb has its bytea as '\\x' and hex digits. */
-function fromJsonBytes<R extends { secret: Uint8Array }>(r: JsonBytes<R>): R {
-  return { ...r, secret: Buffer.from(r.secret.slice(2), 'hex') } as unknown as R;
-}
-
 interface SettleRow {
   o_outcome: string;
   o_failures: number;
@@ -506,7 +584,7 @@ interface SettleRow {
   o_used_keys: number;
 }
 
-function settleParams(id: string, now: number, v: AnswerVerdict): Param[] {
+function settleParams(id: string, now: number, expect: string | null, v: AnswerVerdict): Param[] {
   const u = v.use;
   const key = u?.kind === 'card-key' ? u : null;
   const counter = u?.kind === 'token-counter' ? u : null;
@@ -514,6 +592,7 @@ function settleParams(id: string, now: number, v: AnswerVerdict): Param[] {
   return [
     id,
     now,
+    expect,
     v.subject.kind,
     v.subject.id,
     v.policy.maxFailures,
@@ -543,6 +622,7 @@ function toSettle(r: SettleRow | undefined): SettleResult {
   if (r === undefined) throw new Error('nemid_settle_answer returned no row');
   const outcome = r.o_outcome;
   if (outcome === 'gone') return { outcome };
+  // 'stale' is handled by answerFromCache and never comes back without expectations.
   if (outcome === 'accepted') return { outcome, usedKeys: r.o_used_keys };
   if (outcome === 'counted' || outcome === 'replayed' || outcome === 'locked' || outcome === 'blocked') {
     return {

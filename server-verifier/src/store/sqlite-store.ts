@@ -21,6 +21,7 @@ import {
   toUser,
   type UserRow,
 } from './sql/rows.js';
+import { splitAnswerRow } from './sql/sqlite-answer-load.js';
 import { migrateSqlite } from './sql/sqlite-migrate.js';
 import { openSqliteDatabase, type SqliteOpenOptions } from './sql/sqlite-open.js';
 import { SQLITE_MIGRATIONS } from './sql/sqlite-schema.js';
@@ -457,28 +458,18 @@ export class SqliteStore implements ClosableStore {
     // the judge needs, and the settlement cannot interleave with another process's writes.
     return this.op(true, () => {
       return this.immediate((): AnswerResult => {
-        const row = this.s.consumeChallenge.get(id) as ChallengeRow | undefined;
-        if (!row || !(now < row.expires_at)) return { loaded: null, settled: null };
-        const challenge = toChallenge(row);
-        const userRow = this.s.getUser.get(challenge.userId) as UserRow | undefined;
-        const cardRow =
-          challenge.cardSerial === null
-            ? undefined
-            : (this.s.getCard.get(challenge.cardSerial) as CardRow | undefined);
-        const tokenRow =
-          challenge.tokenSerial === null
-            ? undefined
-            : (this.s.getToken.get(challenge.tokenSerial) as TokenRow | undefined);
-        const providerRow =
-          challenge.providerId === null
-            ? undefined
-            : (this.s.getProvider.get(challenge.providerId) as ProviderRow | undefined);
+        // One joined read, then the delete: under the write lock nothing can come in between.
+        const values = this.s.loadAnswer.get(id) as unknown[] | undefined;
+        if (values === undefined) return { loaded: null, settled: null };
+        this.s.deleteChallenge.run(id);
+        const rows = splitAnswerRow(values);
+        if (!(now < rows.c.expires_at)) return { loaded: null, settled: null };
         const loaded = {
-          challenge,
-          user: userRow ? toUser(userRow) : null,
-          card: cardRow ? toCard(cardRow) : null,
-          token: tokenRow ? toToken(tokenRow) : null,
-          provider: providerRow ? toProvider(providerRow) : null,
+          challenge: toChallenge(rows.c),
+          user: rows.u ? toUser(rows.u) : null,
+          card: rows.k ? toCard(rows.k) : null,
+          token: rows.t ? toToken(rows.t) : null,
+          provider: rows.p ? toProvider(rows.p) : null,
         };
         const verdict = judge(loaded);
         return { loaded, settled: verdict === null ? null : this.settle(verdict, now) };

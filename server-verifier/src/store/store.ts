@@ -309,7 +309,11 @@ export interface AnswerResult {
   readonly settled: SettleResult | null;
 }
 
-/** Synchronous and pure (it computes codes); must not throw. Null refuses (the challenge is still spent). */
+/**
+ * Synchronous and pure (it computes codes); must not throw. Null refuses (the challenge is still
+ * spent). A store may call it more than once for one answer (on rows it had cached, then on fresh
+ * ones); only the last call's verdict counts.
+ */
 export type AnswerJudge = (loaded: LoadedChallenge) => AnswerVerdict | null;
 
 export interface Store {

@@ -129,11 +129,11 @@ CREATE INDEX audit_log_user_time ON audit_log (user_id, at, seq);
     version: 2,
     name: 'answer settlement function',
     // The settlement half of Store.answerChallenge as one function call: one round trip and one
-    // transaction per verification. Rows are locked in a fixed order (challenge, lockout counter,
+    // transaction per verification (with p_expect, the whole answer in one round trip). Rows are locked in a fixed order (challenge, lockout counter,
     // then the key or token), so concurrent settlements queue instead of deadlocking.
     sql: `
 CREATE FUNCTION nemid_settle_answer(
-  p_challenge TEXT, p_now BIGINT, p_kind TEXT, p_subject TEXT,
+  p_challenge TEXT, p_now BIGINT, p_expect JSONB, p_kind TEXT, p_subject TEXT,
   p_max INTEGER, p_lock_ms BIGINT, p_locks_before_block INTEGER,
   p_use TEXT, p_serial TEXT, p_key_number INTEGER,
   p_expected BIGINT, p_new BIGINT, p_drift BIGINT, p_pending BIGINT, p_used_at BIGINT,
@@ -149,19 +149,50 @@ DECLARE
   v_locks INTEGER;
   v_blocked BOOLEAN;
   v_took BOOLEAN := FALSE;
+  v_row_locked BOOLEAN := FALSE;
   v_used INTEGER := 0;
 BEGIN
+  -- p_expect: rows the caller judged from its cache ({"u": user, "k": card | "t": token, "p": provider},
+  -- each as to_jsonb gives it). If any differs now, or the challenge is gone, nothing is written:
+  -- 'stale' tells the caller to read fresh rows and judge again.
+  IF p_expect IS NOT NULL AND (
+    NOT EXISTS (SELECT 1 FROM challenges WHERE id = p_challenge)
+    OR (p_expect ? 'u' AND NOT EXISTS (SELECT 1 FROM users u
+      WHERE u.id = p_expect->'u'->>'id' AND to_jsonb(u) @> (p_expect->'u')))
+    OR (p_expect ? 'k' AND NOT EXISTS (SELECT 1 FROM cards k
+      WHERE k.serial = p_expect->'k'->>'serial' AND to_jsonb(k) @> (p_expect->'k')))
+    OR (p_expect ? 't' AND NOT EXISTS (SELECT 1 FROM tokens t
+      WHERE t.serial = p_expect->'t'->>'serial' AND to_jsonb(t) @> (p_expect->'t')))
+    OR (p_expect ? 'p' AND NOT EXISTS (SELECT 1 FROM providers p
+      WHERE p.id = p_expect->'p'->>'id' AND to_jsonb(p) @> (p_expect->'p')))
+  ) THEN
+    RETURN QUERY SELECT 'stale'::TEXT, 0, NULL::BIGINT, 0, FALSE, 0;
+    RETURN;
+  END IF;
   -- Single use: only the caller whose delete removes the challenge settles anything.
   DELETE FROM challenges WHERE id = p_challenge RETURNING expires_at INTO v_expires;
   IF NOT FOUND OR p_now >= v_expires THEN
     RETURN QUERY SELECT 'gone'::TEXT, 0, NULL::BIGINT, 0, FALSE, 0;
     RETURN;
   END IF;
-  -- The counter row, locked: every settlement and recordFailure on this card or token queues here.
-  INSERT INTO lockouts (kind, subject_id, failures, locked_until, locks, blocked)
-    VALUES (p_kind, p_subject, 0, NULL, 0, FALSE) ON CONFLICT DO NOTHING;
+  -- The common case, a right answer on a clean counter, needs no lockout write: a failure counted
+  -- concurrently is simply ordered after this answer. Anything else locks the counter row first,
+  -- so every settlement and recordFailure on this card or token queues there.
   SELECT failures, locked_until, locks, blocked INTO v_failures, v_locked_until, v_locks, v_blocked
-    FROM lockouts WHERE kind = p_kind AND subject_id = p_subject FOR UPDATE;
+    FROM lockouts WHERE kind = p_kind AND subject_id = p_subject;
+  IF p_use IS NULL OR (FOUND AND (v_failures <> 0 OR v_locked_until IS NOT NULL OR v_locks <> 0 OR v_blocked))
+  THEN
+    INSERT INTO lockouts (kind, subject_id, failures, locked_until, locks, blocked)
+      VALUES (p_kind, p_subject, 0, NULL, 0, FALSE) ON CONFLICT DO NOTHING;
+    SELECT failures, locked_until, locks, blocked INTO v_failures, v_locked_until, v_locks, v_blocked
+      FROM lockouts WHERE kind = p_kind AND subject_id = p_subject FOR UPDATE;
+    v_row_locked := TRUE;
+  ELSIF NOT FOUND THEN
+    v_failures := 0;
+    v_locked_until := NULL;
+    v_locks := 0;
+    v_blocked := FALSE;
+  END IF;
   IF v_blocked THEN
     RETURN QUERY SELECT 'blocked'::TEXT, v_failures, v_locked_until, v_locks, v_blocked, 0;
     RETURN;
@@ -197,7 +228,22 @@ BEGIN
     RETURN;
   END IF;
   -- A wrong answer, or a right one whose key or counter was used meanwhile: one failure, by the
-  -- rule of recordFailure (lock after p_max, block after p_locks_before_block locks).
+  -- rule of recordFailure (lock after p_max, block after p_locks_before_block locks), counted
+  -- under the counter row's lock (taken now if the clean-case read above went without it).
+  IF NOT v_row_locked THEN
+    INSERT INTO lockouts (kind, subject_id, failures, locked_until, locks, blocked)
+      VALUES (p_kind, p_subject, 0, NULL, 0, FALSE) ON CONFLICT DO NOTHING;
+    SELECT failures, locked_until, locks, blocked INTO v_failures, v_locked_until, v_locks, v_blocked
+      FROM lockouts WHERE kind = p_kind AND subject_id = p_subject FOR UPDATE;
+    IF v_blocked THEN
+      RETURN QUERY SELECT 'blocked'::TEXT, v_failures, v_locked_until, v_locks, v_blocked, 0;
+      RETURN;
+    END IF;
+    IF v_locked_until IS NOT NULL AND p_now < v_locked_until THEN
+      RETURN QUERY SELECT 'locked'::TEXT, v_failures, v_locked_until, v_locks, v_blocked, 0;
+      RETURN;
+    END IF;
+  END IF;
   IF v_failures + 1 < p_max THEN
     v_failures := v_failures + 1;
     v_locked_until := NULL;

@@ -159,7 +159,7 @@ export const PG = {
     'settle_answer',
     `SELECT o_outcome, o_failures, o_locked_until, o_locks, o_blocked, o_used_keys
      FROM nemid_settle_answer($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-       $18, $19, $20, $21, $22, $23, $24)`,
+       $18, $19, $20, $21, $22, $23, $24, $25)`,
   ),
   purgeChallenges: st('purge_challenges', 'DELETE FROM challenges WHERE expires_at <= $1'),
   putProvider: st(

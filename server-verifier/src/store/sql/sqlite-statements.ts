@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { UserIdKind } from '../store.js';
 import { HELD_TOKEN_STATES, USER_ID_COLUMNS } from './rows.js';
+import { LOAD_ANSWER_SQL } from './sqlite-answer-load.js';
 
 type Statement = Database.Statement;
 
@@ -40,6 +41,8 @@ export interface SqliteStatements {
   readonly insertChallenge: Statement;
   readonly getChallenge: Statement;
   readonly consumeChallenge: Statement;
+  readonly loadAnswer: Statement;
+  readonly deleteChallenge: Statement;
   readonly purgeChallenges: Statement;
   readonly putProvider: Statement;
   readonly getProvider: Statement;
@@ -132,6 +135,8 @@ export function prepareSqliteStatements(db: Database.Database): SqliteStatements
       ON CONFLICT DO NOTHING`),
     getChallenge: p('SELECT * FROM challenges WHERE id = ?'),
     consumeChallenge: p('DELETE FROM challenges WHERE id = ? RETURNING *'),
+    loadAnswer: p(LOAD_ANSWER_SQL).raw(),
+    deleteChallenge: p('DELETE FROM challenges WHERE id = ?'),
     purgeChallenges: p('DELETE FROM challenges WHERE expires_at <= ?'),
     putProvider: p(`INSERT INTO providers (id, name, cpr_approved, is_bank) VALUES (?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET name = excluded.name, cpr_approved = excluded.cpr_approved,
