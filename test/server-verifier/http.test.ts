@@ -18,10 +18,16 @@ import {
   TOKEN_SECRET,
 } from './concurrency-setup.js';
 
+/** The service's JSON reply; a test reads the part it expects and fails if it is missing. */
+interface ReplyBody {
+  challenge: { challengeId: string; keyNumber: string; [field: string]: unknown };
+  result: Record<string, unknown>;
+  error: { code: string; message: string };
+}
+
 interface Reply {
   status: number;
-  // biome-ignore lint/suspicious/noExplicitAny: JSON replies are inspected field by field
-  body: any;
+  body: ReplyBody;
 }
 
 let service: RunningVerifierHttp;
