@@ -12,9 +12,9 @@ import type {
   LockoutPolicy,
 } from '@nemid-sim/server-verifier';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { T0, user } from './records.js';
 
 const HOUR = 3_600_000;
-const T0 = Date.UTC(2026, 0, 1);
 const POLICY: LockoutPolicy = { maxFailures: 3, lockMs: HOUR, locksBeforeBlock: 1 };
 const CARD = 'A000000001';
 const TOKEN = '9000000000000001';
@@ -87,21 +87,7 @@ export function answerConformance(store: () => ClosableStore): void {
   describe('answering a challenge (answerChallenge)', () => {
     beforeEach(async () => {
       const s = store();
-      await s.createUser({
-        id: 'user-1',
-        nemIdNumber: '100000001',
-        cpr: null,
-        alias: null,
-        name: 'User 1',
-        address: null,
-        mobile: null,
-        email: null,
-        eligibility: 'full',
-        status: 'active',
-        siteLogOptIn: false,
-        reorderThreshold: 20,
-        createdAt: T0,
-      });
+      await s.createUser(user(1));
       await s.putProvider({ id: 'bank', name: 'Bank', cprApproved: true, isBank: true });
       await s.addCard(
         { serial: CARD, userId: 'user-1', secretCiphertext: new Uint8Array([1, 2]), issuedAt: T0 },

@@ -6,33 +6,13 @@ import type {
   LockoutSubject,
   NewCard,
   NewToken,
-  UserRecord,
 } from '@nemid-sim/server-verifier';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { answerConformance } from './conformance-answer.js';
+import { T0, user } from './records.js';
 
 const HOUR = 3_600_000;
 const ID3: LockoutPolicy = { maxFailures: 5, lockMs: 8 * HOUR, locksBeforeBlock: 1 };
-const T0 = Date.UTC(2026, 0, 1);
-
-export function user(n: number, extra: Partial<UserRecord> = {}): UserRecord {
-  return {
-    id: `user-${n}`,
-    nemIdNumber: String(100_000_000 + n),
-    cpr: null,
-    alias: null,
-    name: `User ${n}`,
-    address: null,
-    mobile: null,
-    email: null,
-    eligibility: 'full',
-    status: 'active',
-    siteLogOptIn: false,
-    reorderThreshold: 20,
-    createdAt: T0,
-    ...extra,
-  };
-}
 
 function card(serial: string, userId: string): NewCard {
   return { serial, userId, secretCiphertext: new Uint8Array([1, 2, 3, 0, 255]), issuedAt: T0 };

@@ -10,8 +10,8 @@ import {
 } from '@nemid-sim/server-verifier';
 import { afterAll, expect, it } from 'vitest';
 import { createTestSchema, type TestSchema } from './pg-env.js';
+import { T0, user } from './records.js';
 
-const T0 = Date.UTC(2026, 0, 1);
 const TOKEN = '9000000000000001';
 const schemas: TestSchema[] = [];
 const stores: PostgresStore[] = [];
@@ -26,21 +26,7 @@ async function twoInstances(): Promise<[PostgresStore, PostgresStore]> {
   const a = await openPostgresStore({ connectionString: s.url, schema: s.schema, max: 4 });
   const b = await openPostgresStore({ connectionString: s.url, schema: s.schema, max: 4 });
   stores.push(a, b);
-  await a.createUser({
-    id: 'user-1',
-    nemIdNumber: '100000001',
-    cpr: null,
-    alias: null,
-    name: 'User 1',
-    address: null,
-    mobile: null,
-    email: null,
-    eligibility: 'full',
-    status: 'active',
-    siteLogOptIn: false,
-    reorderThreshold: 20,
-    createdAt: T0,
-  });
+  await a.createUser(user(1));
   await a.putProvider({ id: 'bank', name: 'Bank', cprApproved: true, isBank: true });
   await a.addTokens([
     {
