@@ -4,6 +4,7 @@ import { migratePostgres } from './sql/postgres-migrate.js';
 import { createPostgresPool, type PostgresConnectOptions } from './sql/postgres-pool.js';
 import { fromJsonBytes, type JsonBytes, RowCache, toJsonBytes } from './sql/postgres-row-cache.js';
 import { POSTGRES_MIGRATIONS } from './sql/postgres-schema.js';
+import { SettleBatcher } from './sql/postgres-settle-batch.js';
 import { PG, type PgStatement } from './sql/postgres-statements.js';
 import {
   type AuditRow,
@@ -79,7 +80,33 @@ export class PostgresStore implements ClosableStore {
   /** Advice for answerChallenge's one-round-trip path (see RowCache); keys 'u:', 'k:', 't:', 'p:', 'c:'. */
   private readonly recent = new RowCache();
 
-  constructor(private readonly pool: pg.Pool) {}
+  /** Settlements on their way share transactions (group commit; see SettleBatcher). */
+  private readonly settler: SettleBatcher<Param[], SettleRow>;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    settleBatches = DEFAULT_SETTLE_BATCHES,
+  ) {
+    this.settler = new SettleBatcher(
+      {
+        many: async (batch) => {
+          const rows = await this.rows<SettleRow>(PG.settleAnswers, [JSON.stringify(batch)]);
+          return rows;
+        },
+        one: async (params) => {
+          const [row] = await this.rows<SettleRow>(PG.settleAnswer, params);
+          if (row === undefined) throw new Error('nemid_settle_answer returned no row');
+          return row;
+        },
+      },
+      Math.max(1, Math.floor(settleBatches)),
+    );
+  }
+
+  /** One settlement, batched with the others on their way. */
+  private settle(id: string, now: number, expect: string | null, v: AnswerVerdict): Promise<SettleRow> {
+    return this.settler.settle({ params: settleParams(id, now, expect, v), lockKey: v.subject.id });
+  }
 
   private async rows<R>(
     statement: PgStatement,
@@ -455,8 +482,7 @@ export class PostgresStore implements ClosableStore {
       await this.count(PG.consumeChallenge, [id]);
       return { loaded, settled: null };
     }
-    const [r] = await this.rows<SettleRow>(PG.settleAnswer, settleParams(id, now, null, verdict));
-    const settled = toSettle(r);
+    const settled = toSettle(await this.settle(id, now, null, verdict));
     this.afterSettle(verdict, settled);
     return { loaded, settled };
   }
@@ -481,8 +507,8 @@ export class PostgresStore implements ClosableStore {
     const verdict = judge(loaded);
     if (verdict === null) return null;
     const expect = JSON.stringify({ u, ...(k ? { k } : {}), ...(t ? { t } : {}), ...(p ? { p } : {}) });
-    const [r] = await this.rows<SettleRow>(PG.settleAnswer, settleParams(id, now, expect, verdict));
-    if (r?.o_outcome === 'stale') {
+    const r = await this.settle(id, now, expect, verdict);
+    if (r.o_outcome === 'stale') {
       for (const key of [`u:${c.userId}`, `k:${c.cardSerial}`, `t:${c.tokenSerial}`, `p:${c.providerId}`])
         this.recent.delete(key);
       return null;
@@ -638,7 +664,15 @@ function toSettle(r: SettleRow | undefined): SettleResult {
   throw new Error(`nemid_settle_answer returned an unknown outcome: ${outcome}`);
 }
 
-export interface PostgresStoreOptions extends PostgresConnectOptions {}
+export interface PostgresStoreOptions extends PostgresConnectOptions {
+  /**
+   * Settlement batches on their way at once (default 4). Answers that arrive while these run are
+   * settled together in the next batch: one transaction and one commit for all of them.
+   */
+  readonly settleBatches?: number;
+}
+
+const DEFAULT_SETTLE_BATCHES = 4;
 
 /**
  * Connects to PostgreSQL (its own pool), creates the schema if asked for one, and brings the
@@ -649,7 +683,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const pool = await createPostgresPool(options);
   try {
     await migratePostgres(pool, POSTGRES_MIGRATIONS);
-    return new PostgresStore(pool);
+    return new PostgresStore(pool, options.settleBatches);
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw err;

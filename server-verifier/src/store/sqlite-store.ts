@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { applyFailure } from './memory-store.js';
 import {
@@ -21,11 +22,14 @@ import {
   toUser,
   type UserRow,
 } from './sql/rows.js';
+import { SqliteAnswerCache } from './sql/sqlite-answer-cache.js';
 import { splitAnswerRow } from './sql/sqlite-answer-load.js';
+import { WalCheckpointer } from './sql/sqlite-checkpointer.js';
 import { migrateSqlite } from './sql/sqlite-migrate.js';
 import { openSqliteDatabase, type SqliteOpenOptions } from './sql/sqlite-open.js';
 import { SQLITE_MIGRATIONS } from './sql/sqlite-schema.js';
 import { prepareSqliteStatements, type SqliteStatements } from './sql/sqlite-statements.js';
+import { WalSync } from './sql/sqlite-wal-sync.js';
 import type {
   AddCardResult,
   AnswerJudge,
@@ -40,6 +44,7 @@ import type {
   ChallengeRecord,
   ClosableStore,
   FailureResult,
+  LoadedChallenge,
   LockoutPolicy,
   LockoutState,
   LockoutSubject,
@@ -62,10 +67,15 @@ const isUniqueViolation = (err: unknown): boolean =>
 
 const sqlBool = (b: boolean): number => (b ? 1 : 0);
 
+const nullable = <R, T>(row: R | undefined, to: (r: R) => T): T | null =>
+  row === undefined ? null : to(row);
+
 /** Operations sharing one transaction (grouped commit mode), and how to tell them it is over. */
 interface CommitGroup {
   readonly committed: Promise<void>;
   settle(err?: unknown): void;
+  /** Write operations run in it so far. */
+  ops: number;
 }
 
 /** Stores of this process with an open group, so one can make the others commit first. */
@@ -73,6 +83,34 @@ const OPEN_GROUPS = new Set<SqliteStore>();
 
 /** Thrown inside a transaction to roll it back; never escapes the store. */
 class Rollback extends Error {}
+
+/**
+ * What an operation does: reads; writes tables the answer cache may hold rows of (users, cards,
+ * providers), which empties it; or writes only tables it does not hold (the hot path).
+ */
+type Access = 'read' | 'write' | 'write-uncached';
+
+/** How the store commits (see `SqliteStore.op`). */
+export interface SqliteCommitOptions {
+  readonly commitMode: 'grouped' | 'each';
+  /**
+   * Grouped mode with full durability: syncs the WAL off the event loop before a commit is
+   * reported (the connection itself runs with synchronous=NORMAL). Null: commits are reported as
+   * soon as SQLite has made them (durability as the connection's own synchronous setting gives).
+   */
+  readonly walSync: WalSync | null;
+  /** Grouped mode: a group commits after this many write operations, even within one turn. */
+  readonly maxGroupOps: number;
+  /** Checkpoints on a worker thread (null: SQLite's automatic checkpoint in the committing call). */
+  readonly checkpointer: WalCheckpointer | null;
+}
+
+const DEFAULT_COMMIT: SqliteCommitOptions = {
+  commitMode: 'grouped',
+  walSync: null,
+  maxGroupOps: 32,
+  checkpointer: null,
+};
 
 /**
  * The embedded store: one SQLite file in WAL mode that several processes may open at once.
@@ -87,45 +125,61 @@ class Rollback extends Error {}
 export class SqliteStore implements ClosableStore {
   private readonly s: SqliteStatements;
   private readonly patchStatements = new Map<string, Database.Statement>();
+  private readonly commit: SqliteCommitOptions;
+  private readonly inImmediate: (fn: () => unknown) => unknown;
 
   /** The open group of writes (grouped mode): its transaction and the promise of its commit. */
   private group: CommitGroup | null = null;
+  /** Rows answerChallenge would read back (see SqliteAnswerCache for why it is exact). */
+  private readonly cache = new SqliteAnswerCache();
 
   constructor(
     private readonly db: Database.Database,
-    private readonly commitMode: 'grouped' | 'each' = 'grouped',
+    commit: Partial<SqliteCommitOptions> = {},
   ) {
     this.s = prepareSqliteStatements(db);
+    this.commit = { ...DEFAULT_COMMIT, ...commit };
+    this.inImmediate = db.transaction((fn: () => unknown) => fn()).immediate;
   }
 
   /**
    * Runs one store operation. Mode 'each': the operation is its own transaction (one statement,
    * or BEGIN IMMEDIATE for several), committed before the call returns.
    *
-   * Mode 'grouped' (group commit): the first write in an event-loop turn opens one BEGIN IMMEDIATE
-   * transaction and every operation until the end of the turn runs inside it (operations of several
-   * statements in a savepoint of their own); the transaction commits on setImmediate, and no call
-   * resolves before that commit, so nothing is reported that is not durable. One process runs its
-   * operations one after another anyway, and the write lock is held from BEGIN to COMMIT, so every
-   * check-and-update stays atomic towards other processes; what changes is that one commit (one WAL
-   * sync) serves all the operations of a turn. Reads outside a group run on their own, without the
-   * write lock.
+   * Mode 'grouped' (group commit): the first write opens one BEGIN IMMEDIATE transaction and the
+   * operations after it join (operations of several statements in a savepoint of their own) until
+   * the end of the event-loop turn or `maxGroupOps` writes; then it commits, and no call resolves
+   * before its commit is durable, so nothing is reported that a power cut could take back. With
+   * full durability the WAL is synced on the thread pool (WalSync) while the event loop runs the
+   * next group, so the disk's flush latency overlaps with work instead of stalling it. One process
+   * runs its operations one after another anyway, and the write lock is held from BEGIN to COMMIT,
+   * so every check-and-update stays atomic towards other processes; what changes is that one
+   * commit and one sync serve many operations. Reads outside a group run on their own, without the
+   * write lock, and resolve once what they may have seen is durable.
    */
-  private op<T>(write: boolean, fn: () => T): Promise<T> {
-    if (this.commitMode === 'each') {
+  private op<T>(access: Access, fn: () => T): Promise<T> {
+    const write = access !== 'read';
+    if (access === 'write') this.cache.clearRows();
+    if (this.commit.commitMode === 'each') {
       if (write) for (const other of OPEN_GROUPS) other.commitGroup();
       return new Promise<T>((resolve) => resolve(fn()));
     }
     if (this.group !== null && !this.db.inTransaction) this.abandonGroup();
     if (write && this.group === null) this.openGroup();
     const group = this.group;
-    if (group === null) return new Promise<T>((resolve) => resolve(fn()));
+    if (group === null) {
+      const unsynced = this.commit.walSync?.pending() ?? null;
+      const value = new Promise<T>((resolve) => resolve(fn()));
+      return unsynced === null ? value : unsynced.then(() => value);
+    }
     let value: T;
     try {
       value = fn();
     } catch (err) {
       // The failed statement (or the operation's savepoint) was rolled back; the group goes on.
       return Promise.reject(err);
+    } finally {
+      if (++group.ops >= this.commit.maxGroupOps && this.group === group) this.commitGroup();
     }
     return group.committed.then(() => value);
   }
@@ -141,7 +195,7 @@ export class SqliteStore implements ClosableStore {
     });
     // Callers who never await a failed commit must not crash the process.
     committed.catch(() => undefined);
-    const group: CommitGroup = { committed, settle };
+    const group: CommitGroup = { committed, settle, ops: 0 };
     this.group = group;
     OPEN_GROUPS.add(this);
     setImmediate(() => {
@@ -149,7 +203,7 @@ export class SqliteStore implements ClosableStore {
     });
   }
 
-  /** Commits the open group now and tells its operations. */
+  /** Commits the open group now and tells its operations once it is durable. */
   private commitGroup(): void {
     const group = this.group;
     if (group === null) return;
@@ -157,15 +211,21 @@ export class SqliteStore implements ClosableStore {
     OPEN_GROUPS.delete(this);
     try {
       this.db.exec('COMMIT');
-      group.settle();
     } catch (err) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.cache.clearAll();
       group.settle(err);
+      return;
     }
+    this.commit.checkpointer?.committed();
+    const walSync = this.commit.walSync;
+    if (walSync === null) group.settle();
+    else walSync.afterCommit().then(() => group.settle(), group.settle);
   }
 
   /** SQLite rolled the whole transaction back (an I/O error, say): fail its operations. */
   private abandonGroup(): void {
+    this.cache.clearAll();
     this.group?.settle(new Error('the SQLite transaction was rolled back'));
     this.group = null;
     OPEN_GROUPS.delete(this);
@@ -174,27 +234,27 @@ export class SqliteStore implements ClosableStore {
   // ---- users ----
 
   async createUser(user: UserRecord): Promise<'ok' | 'duplicate'> {
-    return this.op(true, () => {
+    return this.op('write', () => {
       const r = this.s.insertUser.run({ ...user, siteLogOptIn: sqlBool(user.siteLogOptIn) });
       return r.changes === 1 ? 'ok' : 'duplicate';
     });
   }
 
   async getUser(userId: string): Promise<UserRecord | null> {
-    return this.op(false, () => {
+    return this.op('read', () => {
       const row = this.s.getUser.get(userId) as UserRow | undefined;
       return row ? toUser(row) : null;
     });
   }
 
   async findUserId(kind: UserIdKind, value: string): Promise<string | null> {
-    return this.op(false, () => {
+    return this.op('read', () => {
       return (this.s.findUser[kind].get(value) as string | undefined) ?? null;
     });
   }
 
   async updateUser(userId: string, patch: UserPatch): Promise<boolean> {
-    return this.op(true, () => {
+    return this.op('write', () => {
       const columns = patchColumns(patch);
       if (columns.length === 0) return this.s.userExists.get(userId) !== undefined;
       const key = columns.map(([c]) => c).join(',');
@@ -211,7 +271,7 @@ export class SqliteStore implements ClosableStore {
   }
 
   async setAlias(userId: string, alias: string | null): Promise<'ok' | 'taken' | 'no-user'> {
-    return this.op(true, () => {
+    return this.op('write', () => {
       try {
         return this.s.setAlias.run(alias, userId).changes === 1 ? 'ok' : 'no-user';
       } catch (err) {
@@ -224,7 +284,7 @@ export class SqliteStore implements ClosableStore {
   // ---- passwords ----
 
   async setPassword(userId: string, password: PasswordRecord): Promise<boolean> {
-    return this.op(true, () => {
+    return this.op('write-uncached', () => {
       return this.immediate(() => {
         if (this.s.userExists.get(userId) === undefined) return false;
         const { hash, isPin, temporary, setAt } = password;
@@ -236,7 +296,7 @@ export class SqliteStore implements ClosableStore {
   }
 
   async getPassword(userId: string): Promise<PasswordRecord | null> {
-    return this.op(false, () => {
+    return this.op('read', () => {
       const row = this.s.getPassword.get(userId) as PasswordRow | undefined;
       return row ? toPassword(row) : null;
     });
@@ -245,13 +305,13 @@ export class SqliteStore implements ClosableStore {
   // ---- lockouts ----
 
   async getLockout(subject: LockoutSubject): Promise<LockoutState> {
-    return this.op(false, () => {
+    return this.op('read', () => {
       return toLockout(this.s.getLockout.get(subject.kind, subject.id) as LockoutRow | undefined);
     });
   }
 
   async recordFailure(subject: LockoutSubject, now: number, policy: LockoutPolicy): Promise<FailureResult> {
-    return this.op(true, () => {
+    return this.op('write-uncached', () => {
       // One UPSERT decides and writes atomically (a statement runs under the file's write lock).
       const first = applyFailure(NO_LOCKOUT, now, policy).state;
       for (;;) {
@@ -277,13 +337,13 @@ export class SqliteStore implements ClosableStore {
   }
 
   async resetFailures(subject: LockoutSubject): Promise<void> {
-    return this.op(true, () => {
+    return this.op('write-uncached', () => {
       this.s.resetFailures.run(subject.kind, subject.id);
     });
   }
 
   async clearLockout(subject: LockoutSubject): Promise<void> {
-    return this.op(true, () => {
+    return this.op('write-uncached', () => {
       this.s.clearLockout.run(subject.kind, subject.id);
     });
   }
@@ -291,7 +351,7 @@ export class SqliteStore implements ClosableStore {
   // ---- key cards ----
 
   async addCard(card: NewCard, maxActiveCards: number): Promise<AddCardResult> {
-    return this.op(true, () => {
+    return this.op('write', () => {
       return this.immediate((): AddCardResult => {
         if (this.s.userExists.get(card.userId) === undefined) return { ok: false, reason: 'no-user' };
         if (this.s.cardExists.get(card.serial) !== undefined)
@@ -305,39 +365,39 @@ export class SqliteStore implements ClosableStore {
   }
 
   async getCard(serial: string): Promise<CardRecord | null> {
-    return this.op(false, () => {
+    return this.op('read', () => {
       const row = this.s.getCard.get(serial) as CardRow | undefined;
       return row ? toCard(row) : null;
     });
   }
 
   async listCards(userId: string): Promise<CardRecord[]> {
-    return this.op(false, () => {
+    return this.op('read', () => {
       return (this.s.listCards.all(userId) as CardRow[]).map(toCard);
     });
   }
 
   async setCardStatus(serial: string, status: CardStatus): Promise<boolean> {
-    return this.op(true, () => {
+    return this.op('write', () => {
       return this.s.setCardStatus.run(status, serial).changes === 1;
     });
   }
 
   async useCardKey(serial: string, keyNumber: number): Promise<'ok' | 'already-used'> {
-    return this.op(true, () => {
+    return this.op('write-uncached', () => {
       // The primary key (card, key) makes this one insert-if-absent: exactly one caller inserts.
       return this.s.useKey.run(serial, keyNumber).changes === 1 ? 'ok' : 'already-used';
     });
   }
 
   async listUsedKeys(serial: string): Promise<number[]> {
-    return this.op(false, () => {
+    return this.op('read', () => {
       return this.s.usedKeys.all(serial) as number[];
     });
   }
 
   async markReorderSent(serial: string, now: number): Promise<boolean> {
-    return this.op(true, () => {
+    return this.op('write', () => {
       return this.s.markReorder.run(now, serial).changes === 1;
     });
   }
@@ -345,7 +405,7 @@ export class SqliteStore implements ClosableStore {
   // ---- tokens ----
 
   async addTokens(tokens: readonly NewToken[]): Promise<'ok' | 'duplicate-serial'> {
-    return this.op(true, () => {
+    return this.op('write', () => {
       try {
         return this.immediate(() => {
           for (const t of tokens) {
@@ -370,21 +430,21 @@ export class SqliteStore implements ClosableStore {
   }
 
   async getToken(serial: string): Promise<TokenRecord | null> {
-    return this.op(false, () => {
+    return this.op('read', () => {
       const row = this.s.getToken.get(serial) as TokenRow | undefined;
       return row ? toToken(row) : null;
     });
   }
 
   async findUserToken(userId: string): Promise<TokenRecord | null> {
-    return this.op(false, () => {
+    return this.op('read', () => {
       const row = this.s.heldToken.get(userId) as TokenRow | undefined;
       return row ? toToken(row) : null;
     });
   }
 
   async assignToken(serial: string, userId: string): Promise<AssignTokenResult> {
-    return this.op(true, () => {
+    return this.op('write', () => {
       return this.immediate((): AssignTokenResult => {
         const token = this.s.getToken.get(serial) as TokenRow | undefined;
         if (!token) return 'no-token';
@@ -398,7 +458,7 @@ export class SqliteStore implements ClosableStore {
   }
 
   async setTokenState(serial: string, from: TokenState, to: TokenState, now: number): Promise<boolean> {
-    return this.op(true, () => {
+    return this.op('write', () => {
       const activates = sqlBool(from === 'assigned' && to === 'active');
       try {
         return this.s.setTokenState.run({ serial, from, to, now, activates }).changes === 1;
@@ -416,7 +476,7 @@ export class SqliteStore implements ClosableStore {
     newValue: number,
     advance: TokenAdvance,
   ): Promise<boolean> {
-    return this.op(true, () => {
+    return this.op('write-uncached', () => {
       if (!(newValue > expectedLast)) return false;
       // Compare-and-set in one statement: only the caller that still sees expectedLast writes.
       const r = this.s.advance.run({ serial, expectedLast, newValue, ...advance });
@@ -425,7 +485,7 @@ export class SqliteStore implements ClosableStore {
   }
 
   async setTokenResync(serial: string, counter: number | null): Promise<boolean> {
-    return this.op(true, () => {
+    return this.op('write-uncached', () => {
       return this.s.setResync.run(counter, serial).changes === 1;
     });
   }
@@ -433,21 +493,24 @@ export class SqliteStore implements ClosableStore {
   // ---- challenges ----
 
   async createChallenge(challenge: ChallengeRecord): Promise<'ok' | 'duplicate'> {
-    return this.op(true, () => {
-      return this.s.insertChallenge.run(challenge).changes === 1 ? 'ok' : 'duplicate';
+    return this.op('write-uncached', () => {
+      if (this.s.insertChallenge.run(challenge).changes !== 1) return 'duplicate';
+      this.cache.noteChallenge(challenge);
+      return 'ok';
     });
   }
 
   async getChallenge(id: string): Promise<ChallengeRecord | null> {
-    return this.op(false, () => {
+    return this.op('read', () => {
       const row = this.s.getChallenge.get(id) as ChallengeRow | undefined;
       return row ? toChallenge(row) : null;
     });
   }
 
   async consumeChallenge(id: string, now: number): Promise<ChallengeRecord | null> {
-    return this.op(true, () => {
+    return this.op('write-uncached', () => {
       // DELETE ... RETURNING: the one caller whose delete removed the row gets it.
+      this.cache.forgetChallenge(id);
       const row = this.s.consumeChallenge.get(id) as ChallengeRow | undefined;
       return row && now < row.expires_at ? toChallenge(row) : null;
     });
@@ -456,25 +519,63 @@ export class SqliteStore implements ClosableStore {
   async answerChallenge(id: string, now: number, judge: AnswerJudge): Promise<AnswerResult> {
     // One transaction (a savepoint in a commit group) under the write lock: consumption, the reads
     // the judge needs, and the settlement cannot interleave with another process's writes.
-    return this.op(true, () => {
+    return this.op('write-uncached', () => {
       return this.immediate((): AnswerResult => {
-        // One joined read, then the delete: under the write lock nothing can come in between.
-        const values = this.s.loadAnswer.get(id) as unknown[] | undefined;
-        if (values === undefined) return { loaded: null, settled: null };
-        this.s.deleteChallenge.run(id);
-        const rows = splitAnswerRow(values);
-        if (!(now < rows.c.expires_at)) return { loaded: null, settled: null };
-        const loaded = {
-          challenge: toChallenge(rows.c),
-          user: rows.u ? toUser(rows.u) : null,
-          card: rows.k ? toCard(rows.k) : null,
-          token: rows.t ? toToken(rows.t) : null,
-          provider: rows.p ? toProvider(rows.p) : null,
-        };
+        // Under the write lock nothing can come between the reads, the delete and the settlement.
+        this.cache.validate(this.s.dataVersion.get() as number);
+        const loaded = this.loadCached(id) ?? this.loadJoined(id);
+        if (loaded === null || !(now < loaded.challenge.expiresAt)) return { loaded: null, settled: null };
         const verdict = judge(loaded);
         return { loaded, settled: verdict === null ? null : this.settle(verdict, now) };
       });
     });
+  }
+
+  /**
+   * A challenge this connection made: its DELETE decides whether it still exists; the rows come
+   * from the cache or a point read each (the token always fresh). Undefined when not cached.
+   */
+  private loadCached(id: string): LoadedChallenge | null | undefined {
+    const c = this.cache.takeChallenge(id);
+    if (c === undefined) return undefined;
+    if (this.s.deleteChallenge.run(id).changes !== 1) return null;
+    const { cardSerial, tokenSerial, providerId } = c;
+    const s = this.s;
+    return {
+      challenge: c,
+      user: this.cache.user(c.userId, () => nullable(s.getUser.get(c.userId) as UserRow | undefined, toUser)),
+      card:
+        cardSerial === null
+          ? null
+          : this.cache.card(cardSerial, () =>
+              nullable(s.getCard.get(cardSerial) as CardRow | undefined, toCard),
+            ),
+      token:
+        tokenSerial === null ? null : nullable(s.getToken.get(tokenSerial) as TokenRow | undefined, toToken),
+      provider:
+        providerId === null
+          ? null
+          : this.cache.provider(providerId, () =>
+              nullable(s.getProvider.get(providerId) as ProviderRow | undefined, toProvider),
+            ),
+    };
+  }
+
+  /** Any other challenge: one joined read, then the delete. */
+  private loadJoined(id: string): LoadedChallenge | null {
+    const values = this.s.loadAnswer.get(id) as unknown[] | undefined;
+    if (values === undefined) return null;
+    this.s.deleteChallenge.run(id);
+    const rows = splitAnswerRow(values);
+    const loaded = {
+      challenge: toChallenge(rows.c),
+      user: rows.u ? toUser(rows.u) : null,
+      card: rows.k ? toCard(rows.k) : null,
+      token: rows.t ? toToken(rows.t) : null,
+      provider: rows.p ? toProvider(rows.p) : null,
+    };
+    this.cache.remember(loaded.user, loaded.card, loaded.provider);
+    return loaded;
   }
 
   /** The settlement of `answerChallenge`; runs inside its transaction. */
@@ -505,7 +606,7 @@ export class SqliteStore implements ClosableStore {
   }
 
   async purgeExpiredChallenges(now: number): Promise<number> {
-    return this.op(true, () => {
+    return this.op('write-uncached', () => {
       return this.s.purgeChallenges.run(now).changes;
     });
   }
@@ -513,7 +614,7 @@ export class SqliteStore implements ClosableStore {
   // ---- providers ----
 
   async putProvider(provider: ProviderRecord): Promise<void> {
-    return this.op(true, () => {
+    return this.op('write', () => {
       this.s.putProvider.run(
         provider.id,
         provider.name,
@@ -524,7 +625,7 @@ export class SqliteStore implements ClosableStore {
   }
 
   async getProvider(id: string): Promise<ProviderRecord | null> {
-    return this.op(false, () => {
+    return this.op('read', () => {
       const row = this.s.getProvider.get(id) as ProviderRow | undefined;
       return row ? toProvider(row) : null;
     });
@@ -533,13 +634,13 @@ export class SqliteStore implements ClosableStore {
   // ---- audit ----
 
   async appendAudit(e: AuditEntry): Promise<void> {
-    return this.op(true, () => {
+    return this.op('write-uncached', () => {
       this.s.appendAudit.run(e.at, e.userId, e.ip, e.providerId, e.site, e.factor, e.action, e.outcome);
     });
   }
 
   async listAudit(userId: string, query: AuditQuery = {}): Promise<AuditEntry[]> {
-    return this.op(false, () => {
+    return this.op('read', () => {
       const since = query.since ?? Number.MIN_SAFE_INTEGER;
       const rows =
         query.limit === undefined
@@ -550,14 +651,20 @@ export class SqliteStore implements ClosableStore {
   }
 
   async close(): Promise<void> {
-    // Let an open group commit first.
+    // Let an open group commit first, and its sync finish.
     while (this.group !== null) await this.group.committed.catch(() => undefined);
+    await this.commit.walSync?.close();
+    await this.commit.checkpointer?.close();
     if (this.db.open) this.db.close();
   }
 
-  /** Runs `fn` in a BEGIN IMMEDIATE transaction (write lock first), committing unless it throws. */
+  /**
+   * Runs `fn` in a BEGIN IMMEDIATE transaction (write lock first), committing unless it throws; in
+   * an open transaction, in a savepoint. The wrapper is made once: better-sqlite3 builds a new one
+   * per `transaction()` call, which costs more than the statements of a verification.
+   */
   private immediate<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return this.inImmediate(fn) as T;
   }
 }
 
@@ -568,17 +675,43 @@ export interface SqliteStoreOptions extends SqliteOpenOptions {
    * operation commits on its own.
    */
   readonly commitMode?: 'grouped' | 'each';
+  /** Grouped mode: write operations per commit at most (default 32). */
+  readonly maxGroupOps?: number;
 }
+
+/** SQLite's default automatic checkpoint: when the WAL holds this many pages. */
+const WAL_AUTOCHECKPOINT_PAGES = 1000;
+/** Grouped mode: commits between background checkpoints (a group writes tens of pages). */
+const CHECKPOINT_EVERY_COMMITS = 16;
 
 /**
  * Opens (creating if needed) the verifier's SQLite file and brings its schema up to date. Several
  * processes may open the same file; they share it through WAL and SQLite's locks.
  */
 export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): SqliteStore {
-  const db = openSqliteDatabase(file, options);
+  const commitMode = options.commitMode ?? 'grouped';
+  const full = options.durability !== 'normal';
+  const onDisk = file !== '' && file !== ':memory:';
+  // Grouped and full: SQLite appends commits without syncing, and WalSync syncs them off the
+  // event loop before they are reported. Durability is the same as synchronous=FULL.
+  const ownSync = commitMode === 'grouped' && full && onDisk;
+  const db = openSqliteDatabase(file, ownSync ? { ...options, durability: 'normal' } : options);
   try {
     migrateSqlite(db, SQLITE_MIGRATIONS);
-    return new SqliteStore(db, options.commitMode ?? 'grouped');
+    const maxGroupOps = Math.max(1, Math.floor(options.maxGroupOps ?? DEFAULT_COMMIT.maxGroupOps));
+    // Absolute, so a later change of the working directory cannot point these at another file.
+    const path = onDisk ? resolve(file) : file;
+    const walSync = ownSync ? new WalSync(`${path}-wal`) : null;
+    let checkpointer: WalCheckpointer | null = null;
+    if (commitMode === 'grouped' && onDisk && !options.readonly) {
+      // Checkpoints move to a worker thread; SQLite's own (in COMMIT, on the event loop) stays as
+      // a backstop at ten times its usual WAL size, and takes over again if the worker fails.
+      db.pragma(`wal_autocheckpoint = ${10 * WAL_AUTOCHECKPOINT_PAGES}`);
+      checkpointer = new WalCheckpointer(path, CHECKPOINT_EVERY_COMMITS, () => {
+        if (db.open) db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+      });
+    }
+    return new SqliteStore(db, { commitMode, walSync, maxGroupOps, checkpointer });
   } catch (err) {
     db.close();
     throw err;

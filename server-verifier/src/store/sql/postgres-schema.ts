@@ -265,4 +265,41 @@ END
 $fn$;
 `,
   },
+  {
+    version: 3,
+    name: 'batched answer settlement',
+    // Group commit (SettleBatcher): several settlements in one call, one transaction, one WAL
+    // flush. Each element of p_batch is the argument list of nemid_settle_answer, in its order;
+    // the elements are settled one after another exactly as single calls would settle them.
+    sql: `
+CREATE FUNCTION nemid_settle_answers(p_batch JSONB)
+RETURNS TABLE (o_index INTEGER, o_outcome TEXT, o_failures INTEGER, o_locked_until BIGINT, o_locks INTEGER,
+  o_blocked BOOLEAN, o_used_keys INTEGER)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  e JSONB;
+  i INTEGER := 0;
+  r RECORD;
+BEGIN
+  FOR e IN SELECT value FROM jsonb_array_elements(p_batch) LOOP
+    FOR r IN SELECT * FROM nemid_settle_answer(e->>0, (e->>1)::BIGINT, (e->>2)::JSONB, e->>3, e->>4,
+        (e->>5)::INTEGER, (e->>6)::BIGINT, (e->>7)::INTEGER, e->>8, e->>9, (e->>10)::INTEGER,
+        (e->>11)::BIGINT, (e->>12)::BIGINT, (e->>13)::BIGINT, (e->>14)::BIGINT, (e->>15)::BIGINT,
+        (e->>16)::BOOLEAN, (e->>17)::BIGINT, e->>18, e->>19, e->>20, e->>21, e->>22, e->>23, e->>24)
+    LOOP
+      o_index := i;
+      o_outcome := r.o_outcome;
+      o_failures := r.o_failures;
+      o_locked_until := r.o_locked_until;
+      o_locks := r.o_locks;
+      o_blocked := r.o_blocked;
+      o_used_keys := r.o_used_keys;
+      RETURN NEXT;
+    END LOOP;
+    i := i + 1;
+  END LOOP;
+END
+$fn$;
+`,
+  },
 ];

@@ -161,6 +161,12 @@ export const PG = {
      FROM nemid_settle_answer($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
        $18, $19, $20, $21, $22, $23, $24, $25)`,
   ),
+  /** Several settlements in one transaction: the function of migration 3 (SettleBatcher). */
+  settleAnswers: st(
+    'settle_answers',
+    `SELECT o_index, o_outcome, o_failures, o_locked_until, o_locks, o_blocked, o_used_keys
+     FROM nemid_settle_answers($1::jsonb) ORDER BY o_index`,
+  ),
   purgeChallenges: st('purge_challenges', 'DELETE FROM challenges WHERE expires_at <= $1'),
   putProvider: st(
     'put_provider',

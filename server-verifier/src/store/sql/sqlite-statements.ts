@@ -43,6 +43,8 @@ export interface SqliteStatements {
   readonly consumeChallenge: Statement;
   readonly loadAnswer: Statement;
   readonly deleteChallenge: Statement;
+  /** Changes when another connection commits (SqliteAnswerCache.validate). */
+  readonly dataVersion: Statement;
   readonly purgeChallenges: Statement;
   readonly putProvider: Statement;
   readonly getProvider: Statement;
@@ -137,6 +139,7 @@ export function prepareSqliteStatements(db: Database.Database): SqliteStatements
     consumeChallenge: p('DELETE FROM challenges WHERE id = ? RETURNING *'),
     loadAnswer: p(LOAD_ANSWER_SQL).raw(),
     deleteChallenge: p('DELETE FROM challenges WHERE id = ?'),
+    dataVersion: p('PRAGMA data_version').pluck(),
     purgeChallenges: p('DELETE FROM challenges WHERE expires_at <= ?'),
     putProvider: p(`INSERT INTO providers (id, name, cpr_approved, is_bank) VALUES (?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET name = excluded.name, cpr_approved = excluded.cpr_approved,

@@ -1,0 +1,124 @@
+/**
+ * What the SQLite store's answerChallenge would otherwise read back from the file: the challenges
+ * this connection made, and the user, card and provider rows it read for earlier answers. Tokens
+ * are not kept: every right code moves the token's counter.
+ *
+ * Exact, not advice: entries are only used under the write lock, after `validate` has seen that no
+ * other connection committed since they were read (SQLite's data_version), and every write of this
+ * connection to users, cards or providers empties the cache first (SqliteStore.op). A challenge is
+ * only used after its DELETE removed the row, so one consumed or purged elsewhere is never answered.
+ */
+import type { CardRecord, ChallengeRecord, ProviderRecord, UserRecord } from '../store.js';
+
+/** A map that forgets its oldest entries beyond `limit`. */
+class Bounded<V> {
+  private readonly map = new Map<string, V>();
+
+  constructor(private readonly limit: number) {}
+
+  get(key: string): V | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: string, value: V): void {
+    this.map.set(key, value);
+    if (this.map.size > this.limit) {
+      const oldest = this.map.keys().next().value;
+      if (oldest !== undefined) this.map.delete(oldest);
+    }
+  }
+
+  take(key: string): V | undefined {
+    const value = this.map.get(key);
+    if (value !== undefined) this.map.delete(key);
+    return value;
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+export class SqliteAnswerCache {
+  private readonly challenges: Bounded<ChallengeRecord>;
+  private readonly users: Bounded<UserRecord>;
+  private readonly cards: Bounded<CardRecord>;
+  private readonly providers: Bounded<ProviderRecord>;
+  /** data_version when the rows were read; null before the first answer. */
+  private version: number | null = null;
+
+  constructor(limit = 16_384) {
+    this.challenges = new Bounded(limit);
+    this.users = new Bounded(limit);
+    this.cards = new Bounded(limit);
+    this.providers = new Bounded(limit);
+  }
+
+  /**
+   * Call under the write lock with SQLite's current data_version: if another connection committed
+   * since the rows were read, they are dropped. Challenges stay (they never change, and the DELETE
+   * decides whether one still exists).
+   */
+  validate(dataVersion: number): void {
+    if (this.version !== dataVersion) this.clearRows();
+    this.version = dataVersion;
+  }
+
+  /** This connection wrote users, cards or providers (or a transaction failed): drop every row. */
+  clearRows(): void {
+    this.users.clear();
+    this.cards.clear();
+    this.providers.clear();
+  }
+
+  /** A transaction of this connection was rolled back: nothing it made can be trusted. */
+  clearAll(): void {
+    this.clearRows();
+    this.challenges.clear();
+  }
+
+  noteChallenge(c: ChallengeRecord): void {
+    this.challenges.set(c.id, { ...c });
+  }
+
+  /** The challenge, forgotten here (it is about to be consumed), or undefined. */
+  takeChallenge(id: string): ChallengeRecord | undefined {
+    return this.challenges.take(id);
+  }
+
+  forgetChallenge(id: string): void {
+    this.challenges.take(id);
+  }
+
+  user(id: string, read: () => UserRecord | null): UserRecord | null {
+    return copyOf(this.users, id, read, (u) => ({ ...u }));
+  }
+
+  card(serial: string, read: () => CardRecord | null): CardRecord | null {
+    return copyOf(this.cards, serial, read, (k) => ({ ...k, secretCiphertext: k.secretCiphertext.slice() }));
+  }
+
+  provider(id: string, read: () => ProviderRecord | null): ProviderRecord | null {
+    return copyOf(this.providers, id, read, (p) => ({ ...p }));
+  }
+
+  /** Rows the store read itself (the joined read), for the next answers. */
+  remember(user: UserRecord | null, card: CardRecord | null, provider: ProviderRecord | null): void {
+    if (user !== null) this.users.set(user.id, { ...user });
+    if (card !== null)
+      this.cards.set(card.serial, { ...card, secretCiphertext: card.secretCiphertext.slice() });
+    if (provider !== null) this.providers.set(provider.id, { ...provider });
+  }
+}
+
+/** A copy of the cached row, or of the row `read` finds (kept for next time); null if none. */
+function copyOf<V>(cache: Bounded<V>, key: string, read: () => V | null, copy: (v: V) => V): V | null {
+  let v = cache.get(key);
+  if (v === undefined) {
+    const fresh = read();
+    if (fresh === null) return null;
+    v = copy(fresh);
+    cache.set(key, v);
+  }
+  return copy(v);
+}
