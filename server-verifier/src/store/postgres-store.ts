@@ -98,14 +98,24 @@ export class PostgresStore implements ClosableStore {
           if (row === undefined) throw new Error('nemid_settle_answer returned no row');
           return row;
         },
+        // An error the server sent (it has a SQLSTATE) rolled the batch back; anything else (a
+        // lost connection) leaves it open whether the batch committed.
+        retryAlone: (err) =>
+          typeof (err as { code?: unknown }).code === 'string' &&
+          /^[0-9A-Z]{5}$/.test((err as { code: string }).code),
       },
-      Math.max(1, Math.floor(settleBatches)),
+      settleBatches,
     );
   }
 
   /** One settlement, batched with the others on their way. */
   private settle(id: string, now: number, expect: string | null, v: AnswerVerdict): Promise<SettleRow> {
-    return this.settler.settle({ params: settleParams(id, now, expect, v), lockKey: v.subject.id });
+    // Serial, then key number, then challenge: two batches take shared rows in one order.
+    const key = v.use?.kind === 'card-key' ? String(v.use.keyNumber).padStart(4, '0') : '';
+    return this.settler.settle({
+      params: settleParams(id, now, expect, v),
+      lockKey: `${v.subject.id}\u0000${key}\u0000${id}`,
+    });
   }
 
   private async rows<R>(
@@ -680,6 +690,9 @@ const DEFAULT_SETTLE_BATCHES = 4;
  * the pool.
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const batches = options.settleBatches;
+  if (batches !== undefined && !(Number.isInteger(batches) && batches >= 1))
+    throw new RangeError(`settleBatches must be a whole number of at least 1, not ${batches}`);
   const pool = await createPostgresPool(options);
   try {
     await migratePostgres(pool, POSTGRES_MIGRATIONS);

@@ -159,6 +159,8 @@ export class SqliteStore implements ClosableStore {
    */
   private op<T>(access: Access, fn: () => T): Promise<T> {
     const write = access !== 'read';
+    const broken = this.commit.walSync?.broken ?? null;
+    if (broken !== null) return Promise.reject(broken);
     if (access === 'write') this.cache.clearRows();
     if (this.commit.commitMode === 'each') {
       if (write) for (const other of OPEN_GROUPS) other.commitGroup();
@@ -179,7 +181,7 @@ export class SqliteStore implements ClosableStore {
       // The failed statement (or the operation's savepoint) was rolled back; the group goes on.
       return Promise.reject(err);
     } finally {
-      if (++group.ops >= this.commit.maxGroupOps && this.group === group) this.commitGroup();
+      if (write && ++group.ops >= this.commit.maxGroupOps && this.group === group) this.commitGroup();
     }
     return group.committed.then(() => value);
   }

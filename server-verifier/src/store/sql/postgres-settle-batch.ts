@@ -5,9 +5,11 @@
  * exactly what it is alone (nemid_settle_answer, run in order); they only share the commit.
  *
  * Locks: a batch holds the rows it has settled until it commits, so two batches that touch the same
- * counters must take them in the same order or they could deadlock. Items are sorted by their lock
- * key (the card or token serial), and a batch the server refuses for any reason (a deadlock all the
- * same, a lost connection) has written nothing: its items are settled again one by one.
+ * rows must take them in the same order or they could deadlock. Items are sorted by their lock key
+ * (the store makes it from the card or token serial, the key number and the challenge id). A batch
+ * the server refuses (a deadlock all the same, say) has written nothing, and its items are settled
+ * again one by one. A batch whose fate is unknown (the connection was lost, perhaps after the
+ * commit) is not retried: its items fail, as a single settlement would.
  */
 
 export interface SettleItem<P> {
@@ -21,6 +23,11 @@ export interface SettleRunner<P, R> {
   many(params: readonly P[]): Promise<R[]>;
   /** Settles one item in a transaction of its own. */
   one(params: P): Promise<R>;
+  /**
+   * Whether a failed `many` certainly wrote nothing, so its items may be settled again one by one
+   * (default: yes). A lost connection, for one, leaves it open whether the batch committed.
+   */
+  retryAlone?(err: unknown): boolean;
 }
 
 interface Pending<P, R> extends SettleItem<P> {
@@ -39,7 +46,12 @@ export class SettleBatcher<P, R> {
     private readonly maxInFlight: number,
     /** Items per batch at most. */
     private readonly maxItems = 64,
-  ) {}
+  ) {
+    if (!(Number.isInteger(maxInFlight) && maxInFlight >= 1))
+      throw new RangeError(`batches in flight must be a whole number of at least 1, not ${maxInFlight}`);
+    if (!(Number.isInteger(maxItems) && maxItems >= 1))
+      throw new RangeError(`items per batch must be a whole number of at least 1, not ${maxItems}`);
+  }
 
   settle(item: SettleItem<P>): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -76,7 +88,12 @@ export class SettleBatcher<P, R> {
     let results: R[];
     try {
       results = await this.runner.many(batch.map((i) => i.params));
-    } catch {
+      if (!Array.isArray(results)) throw new Error('the settlement batch returned no rows');
+    } catch (err) {
+      if (this.runner.retryAlone?.(err) === false) {
+        for (const item of batch) item.reject(err);
+        return;
+      }
       // Nothing of the batch was written: each item on its own, so one cannot fail the others.
       for (const item of batch) await this.runner.one(item.params).then(item.resolve, item.reject);
       return;

@@ -15,6 +15,7 @@ export class WalCheckpointer {
   private running = false;
   private wanted = false;
   private failed = false;
+  private closed = false;
   private commitsSinceRequest = 0;
 
   constructor(
@@ -27,7 +28,7 @@ export class WalCheckpointer {
 
   /** Called after each commit of the store's connection. */
   committed(): void {
-    if (this.failed || ++this.commitsSinceRequest < this.everyCommits) return;
+    if (this.failed || this.closed || ++this.commitsSinceRequest < this.everyCommits) return;
     this.commitsSinceRequest = 0;
     if (this.running) {
       this.wanted = true;
@@ -37,6 +38,7 @@ export class WalCheckpointer {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const worker = this.worker;
     this.worker = null;
     if (worker === null) return;
@@ -48,6 +50,7 @@ export class WalCheckpointer {
   }
 
   private start(): void {
+    if (this.closed) return;
     this.running = true;
     this.wanted = false;
     this.thread()?.postMessage('checkpoint');
@@ -59,7 +62,6 @@ export class WalCheckpointer {
     // compiled (or, under tests, the TypeScript) sources; it loads the same better-sqlite3.
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file: this.file } });
-    worker.unref();
     worker.on('message', (m: unknown) => {
       if (m !== 'done') return this.fail();
       this.running = false;
@@ -69,6 +71,8 @@ export class WalCheckpointer {
     worker.on('exit', () => {
       if (this.worker === worker) this.fail();
     });
+    // After the listeners: adding a 'message' listener references the worker again.
+    worker.unref();
     this.worker = worker;
     return worker;
   }

@@ -37,6 +37,12 @@ export class WalSync {
   private running: Promise<void> | null = null;
   /** Commits made while `running` was under way: they need a sync that starts after it. */
   private queued: Waiter | null = null;
+  /**
+   * Set for good by the first failed sync. After a failed fsync the kernel may have dropped the
+   * unwritten pages, so no later sync can vouch for the commits before it: every later commit fails
+   * with this error too, and the store refuses to go on (reopen it once the disk is sound).
+   */
+  broken: Error | null = null;
 
   constructor(
     private readonly walPath: string,
@@ -45,6 +51,7 @@ export class WalSync {
 
   /** Resolves once every commit made before this call is on disk. */
   afterCommit(): Promise<void> {
+    if (this.broken !== null) return Promise.reject(this.broken);
     if (this.running === null) {
       this.running = this.start();
       return this.running;
@@ -70,18 +77,24 @@ export class WalSync {
       this.running = null;
       const next = this.queued;
       this.queued = null;
-      if (next !== null) {
-        this.running = this.start();
-        this.running.then(next.resolve, next.reject);
+      if (next === null) return;
+      if (this.broken !== null) {
+        next.reject(this.broken);
+        return;
       }
+      this.running = this.start();
+      this.running.then(next.resolve, next.reject);
     };
     const run = new Promise<void>((resolve) => {
       // Opened on first use: SQLite creates the WAL file with the first write.
       this.fd ??= openSync(this.walPath, 'r');
       resolve(this.sync(this.fd));
     }).then(handOver, (err: unknown) => {
+      this.broken ??= new Error(
+        `could not sync the SQLite WAL to disk (${err instanceof Error ? err.message : String(err)}); commits since the last sync may be lost, so the store refuses further work: reopen it once the disk is sound`,
+      );
       handOver();
-      throw err;
+      throw this.broken;
     });
     run.catch(() => undefined);
     return run;
