@@ -13,6 +13,10 @@
  * Re-run: npx tsc -b && npx tsx bench/server-verifier.bench.ts
  *   PostgreSQL from NEMID_BENCH_PG or NEMID_TEST_PG (default postgres://nemid:nemid@127.0.0.1:5432/nemid_test);
  *   a schema with a random name is created and dropped. NEMID_BENCH_QUICK=1 runs smaller batches.
+ *   Narrowing and tuning: NEMID_BENCH_STORES (memory,sqlite,postgres), NEMID_BENCH_SQLITE (rows such
+ *   as full-grouped), NEMID_BENCH_FACTORS (card,hotp,totp), NEMID_BENCH_CONCURRENCY (in flight per
+ *   instance), NEMID_BENCH_USERS_PER_IN_FLIGHT, NEMID_BENCH_PG_POOL, NEMID_BENCH_PG_BATCHES (the
+ *   store's settleBatches), NEMID_BENCH_SQLITE_GROUP (the store's maxGroupOps).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

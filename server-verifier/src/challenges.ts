@@ -4,7 +4,7 @@ import { type CardCheck, chooseCardKey, finishCardAnswer, judgeCardAnswer } from
 import { auditEntry, type Origin, type VerifierContext } from './context.js';
 import { VerifierError } from './errors.js';
 import { tokenSubject } from './lockout-subjects.js';
-import { randomId } from './runtime.js';
+import { timeOrderedId } from './runtime.js';
 import { formatCardSerial, formatTokenSerial } from './serials.js';
 import type {
   AnswerVerdict,
@@ -90,7 +90,7 @@ export async function createChallenge(
     if (lockout.lockedUntil !== null && now < lockout.lockedUntil) throw new VerifierError('AUTH004');
     return save(ctx, {
       ...base,
-      id: randomId(ctx.random),
+      id: timeOrderedId(now, ctx.random),
       factor: 'token',
       cardSerial: null,
       keyNumber: null,
@@ -102,7 +102,7 @@ export async function createChallenge(
   const canSwitch = !req.cardOnly && token !== null && token.state === 'assigned';
   return save(ctx, {
     ...base,
-    id: randomId(ctx.random),
+    id: timeOrderedId(now, ctx.random),
     factor: 'card',
     cardSerial: card.serial,
     keyNumber,
@@ -152,12 +152,13 @@ export async function switchToToken(ctx: VerifierContext, challengeId: string): 
   }
   const token = await ctx.store.findUserToken(peek.userId);
   if (token === null || token.state !== 'assigned') throw new VerifierError('AUTH003');
-  const c = await ctx.store.consumeChallenge(challengeId, ctx.clock());
+  const now = ctx.clock();
+  const c = await ctx.store.consumeChallenge(challengeId, now);
   if (c === null) throw new VerifierError('AUTH003');
   const d = challengeData(c);
   return save(ctx, {
     ...c,
-    id: randomId(ctx.random),
+    id: timeOrderedId(now, ctx.random),
     factor: 'token',
     cardSerial: null,
     keyNumber: null,
@@ -240,7 +241,7 @@ export async function answerChallenge(
     const retryAt = ctx.clock();
     const retry = await save(ctx, {
       ...c,
-      id: randomId(ctx.random),
+      id: timeOrderedId(retryAt, ctx.random),
       createdAt: retryAt,
       expiresAt: retryAt + ctx.policy.challengeTtlMs,
     });

@@ -32,3 +32,14 @@ export function randomString(random: RandomSource, alphabet: string, length: num
 export function randomId(random: RandomSource): string {
   return Buffer.from(random(16)).toString('base64url');
 }
+
+/**
+ * An unguessable id (the same 128 random bits) after the time it was made, in 12 hex digits, so ids
+ * sort by time: rows keyed by them are appended at one end of the index, and rows made together sit
+ * on the same pages (a commit of many rows made or consumed together writes few pages). For
+ * short-lived rows such as challenges; it tells the holder nothing beyond when the id was made.
+ */
+export function timeOrderedId(now: number, random: RandomSource): string {
+  const ms = Math.min(Math.max(0, Math.floor(now)), 0xffff_ffff_ffff);
+  return `${ms.toString(16).padStart(12, '0')}${randomId(random)}`;
+}

@@ -59,4 +59,23 @@ describe('challenges', () => {
     const asked = async () => (await started()).c.keyNumber;
     expect(await asked()).toBe(await asked());
   });
+
+  it('have ids that sort by the time they were made, with 128 random bits after it', async () => {
+    const h = makeHarness();
+    const u = await enrolWithCard(h);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const c = await h.verifier.startLogon({ userId: u.nemIdNumber, password: PASSWORD, providerId: BANK });
+      ids.push(c.challengeId);
+      h.clock.advance(1);
+    }
+    const made = h.clock.now - 3;
+    for (const [i, id] of ids.entries()) {
+      // 12 hex digits of the creation time in ms, then 16 random bytes in base64url.
+      expect(id).toMatch(/^[0-9a-f]{12}[A-Za-z0-9_-]{22}$/);
+      expect(Number.parseInt(id.slice(0, 12), 16)).toBe(made + i);
+    }
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids.map((id) => id.slice(12))).size).toBe(3);
+  });
 });

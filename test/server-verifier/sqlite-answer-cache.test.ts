@@ -78,6 +78,25 @@ const usedKeys = (h: Harness) => h.store.listUsedKeys(CARD);
 
 for (const commitMode of ['grouped', 'each'] as const) {
   describe(`SQLite answer cache (${commitMode} commits)`, () => {
+    for (const via of ['the other store', 'the same store, outside an answer'] as const) {
+      it(`counts a key used through ${via} when it reports keys left (reorder at the threshold)`, async () => {
+        const { a, b, u } = await twoStores(commitMode);
+        // Reorder when 3 keys are used: after the answer below, counting the kept 2 would miss it.
+        await a.verifier.setReorderThreshold(u.userId, CARD_SLOTS - 3);
+        const { first, second } = await warmWithCard(a, u);
+        const other = [1, 2, 3]
+          .map((k) => k * 1111)
+          .find((k) => k !== Number(first.keyNumber) && k !== Number(second.keyNumber));
+        expect(await (via === 'the other store' ? b : a).store.useCardKey(CARD, Number(other))).toBe('ok');
+        const reordersBefore = a.events.filter((e) => e.type === 'card-reorder').length;
+        await a.verifier.completeLogon(second.challengeId, keyFor(u.secret, second.keyNumber));
+        expect(await usedKeys(a)).toHaveLength(3);
+        const reorders = a.events.filter((e) => e.type === 'card-reorder');
+        expect(reorders).toHaveLength(reordersBefore + 1);
+        expect(reorders.at(-1)).toMatchObject({ keysLeft: CARD_SLOTS - 3 });
+      });
+    }
+
     it('refuses a user blocked through the other store (AUTH005), though A kept the active row', async () => {
       const { a, b, u } = await twoStores(commitMode);
       const { second } = await warmWithCard(a, u);

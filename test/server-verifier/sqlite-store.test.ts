@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteStore } from '@nemid-sim/server-verifier';
+import { type ChallengeRecord, openSqliteStore } from '@nemid-sim/server-verifier';
 import { afterAll, describe, expect, it } from 'vitest';
 import { storeConformanceSuite } from './conformance.js';
+import { T0, user } from './records.js';
 
 // Every test gets a new file in one temp directory, removed when the file's tests are done.
 const dir = mkdtempSync(join(tmpdir(), 'nemid-sqlite-store-'));
@@ -76,4 +77,44 @@ describe('SQLite store specifics', () => {
     await b.close();
     await c.close();
   });
+
+  for (const commitMode of ['grouped', 'each'] as const) {
+    it(`keeps nothing of an answer that fails midway (${commitMode} commits)`, async () => {
+      const s = openSqliteStore(file(), { commitMode });
+      await s.createUser(user(1));
+      const challenge: ChallengeRecord = {
+        id: 'c1',
+        userId: user(1).id,
+        purpose: 'logon',
+        factor: 'card',
+        cardSerial: 'A000000001',
+        keyNumber: 1234,
+        tokenSerial: null,
+        batchDigest: null,
+        providerId: null,
+        ip: null,
+        data: null,
+        createdAt: T0,
+        expiresAt: T0 + 60_000,
+      };
+      expect(await s.createChallenge(challenge)).toBe('ok');
+      const broken = new Error('the judge broke');
+      // In grouped mode the answer shares its transaction with the write before it, which then
+      // fails with it (no half of the answer, the challenge's DELETE, may be committed).
+      const before = s.useCardKey('A000000002', 1);
+      const answer = s.answerChallenge('c1', T0, () => {
+        throw broken;
+      });
+      await expect(answer).rejects.toBe(broken);
+      if (commitMode === 'grouped') await expect(before).rejects.toBe(broken);
+      else expect(await before).toBe('ok');
+      // The challenge is still there; the store goes on.
+      expect((await s.getChallenge('c1'))?.id).toBe('c1');
+      expect(await s.listUsedKeys('A000000002')).toEqual(commitMode === 'grouped' ? [] : [1]);
+      const again = await s.answerChallenge('c1', T0, () => null);
+      expect(again.loaded?.challenge.id).toBe('c1');
+      expect(await s.getChallenge('c1')).toBeNull();
+      await s.close();
+    });
+  }
 });

@@ -225,6 +225,44 @@ export class SqliteStore implements ClosableStore {
     else walSync.afterCommit().then(() => group.settle(), group.settle);
   }
 
+  /**
+   * Runs `fn` so that it takes effect whole or not at all. In an open commit group it runs without
+   * a savepoint of its own (saving two statements per call), and if it throws, the whole group is
+   * rolled back and every operation in it fails: none has been reported yet, so nothing reported
+   * is lost, and no half of `fn` is ever committed. Otherwise it is its own BEGIN IMMEDIATE
+   * transaction. For operations that never throw by design (a throw here means broken storage);
+   * operations that roll back on purpose use `immediate`.
+   */
+  private atomically<T>(fn: () => T): T {
+    const group = this.group;
+    if (group === null) {
+      try {
+        return this.immediate(fn);
+      } catch (err) {
+        // Rolled back: what fn noted in the cache did not happen.
+        this.cache.clearAll();
+        throw err;
+      }
+    }
+    try {
+      return fn();
+    } catch (err) {
+      if (this.group === group) this.failGroup(err);
+      throw err;
+    }
+  }
+
+  /** Rolls the open group back and fails its operations with `err`. */
+  private failGroup(err: unknown): void {
+    const group = this.group;
+    if (group === null) return;
+    this.group = null;
+    OPEN_GROUPS.delete(this);
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.cache.clearAll();
+    group.settle(err);
+  }
+
   /** SQLite rolled the whole transaction back (an I/O error, say): fail its operations. */
   private abandonGroup(): void {
     this.cache.clearAll();
@@ -388,6 +426,7 @@ export class SqliteStore implements ClosableStore {
   async useCardKey(serial: string, keyNumber: number): Promise<'ok' | 'already-used'> {
     return this.op('write-uncached', () => {
       // The primary key (card, key) makes this one insert-if-absent: exactly one caller inserts.
+      this.cache.forgetUsedKeys(serial);
       return this.s.useKey.run(serial, keyNumber).changes === 1 ? 'ok' : 'already-used';
     });
   }
@@ -522,7 +561,7 @@ export class SqliteStore implements ClosableStore {
     // One transaction (a savepoint in a commit group) under the write lock: consumption, the reads
     // the judge needs, and the settlement cannot interleave with another process's writes.
     return this.op('write-uncached', () => {
-      return this.immediate((): AnswerResult => {
+      return this.atomically((): AnswerResult => {
         // Under the write lock nothing can come between the reads, the delete and the settlement.
         this.cache.validate(this.s.dataVersion.get() as number);
         const loaded = this.loadCached(id) ?? this.loadJoined(id);
@@ -592,7 +631,9 @@ export class SqliteStore implements ClosableStore {
       const e = v.audit;
       if (e !== null)
         this.s.appendAudit.run(e.at, e.userId, e.ip, e.providerId, e.site, e.factor, e.action, e.outcome);
-      const usedKeys = v.use.kind === 'card-key' ? (this.s.countUsedKeys.get(v.use.serial) as number) : 0;
+      const card = v.use.kind === 'card-key' ? v.use.serial : null;
+      const usedKeys =
+        card === null ? 0 : this.cache.keyUsed(card, () => this.s.countUsedKeys.get(card) as number);
       return { outcome: 'accepted', usedKeys };
     }
     const next = applyFailure(state, now, v.policy).state;

@@ -1,11 +1,12 @@
 /**
  * What the SQLite store's answerChallenge would otherwise read back from the file: the challenges
- * this connection made, and the user, card and provider rows it read for earlier answers. Tokens
- * are not kept: every right code moves the token's counter.
+ * this connection made, the user, card and provider rows it read for earlier answers, and how many
+ * keys of a card are used. Tokens are not kept: every right code moves the token's counter.
  *
  * Exact, not advice: entries are only used under the write lock, after `validate` has seen that no
  * other connection committed since they were read (SQLite's data_version), and every write of this
- * connection to users, cards or providers empties the cache first (SqliteStore.op). A challenge is
+ * connection to users, cards or providers empties the cache first (SqliteStore.op), and a key used
+ * outside an answer drops its card's count (useCardKey). A challenge is
  * only used after its DELETE removed the row, so one consumed or purged elsewhere is never answered.
  */
 import type { CardRecord, ChallengeRecord, ProviderRecord, UserRecord } from '../store.js';
@@ -44,6 +45,8 @@ export class SqliteAnswerCache {
   private readonly users: Bounded<UserRecord>;
   private readonly cards: Bounded<CardRecord>;
   private readonly providers: Bounded<ProviderRecord>;
+  /** Used keys per card serial. */
+  private readonly usedKeys: Bounded<number>;
   /** data_version when the rows were read; null before the first answer. */
   private version: number | null = null;
 
@@ -52,6 +55,7 @@ export class SqliteAnswerCache {
     this.users = new Bounded(limit);
     this.cards = new Bounded(limit);
     this.providers = new Bounded(limit);
+    this.usedKeys = new Bounded(limit);
   }
 
   /**
@@ -69,12 +73,28 @@ export class SqliteAnswerCache {
     this.users.clear();
     this.cards.clear();
     this.providers.clear();
+    this.usedKeys.clear();
   }
 
   /** A transaction of this connection was rolled back: nothing it made can be trusted. */
   clearAll(): void {
     this.clearRows();
     this.challenges.clear();
+  }
+
+  /**
+   * This connection has just used a key of the card (in the same transaction): the used-key count
+   * after it, from the kept count plus one, or from `count` (which already sees the new key).
+   */
+  keyUsed(serial: string, count: () => number): number {
+    const kept = this.usedKeys.get(serial);
+    const now = kept === undefined ? count() : kept + 1;
+    this.usedKeys.set(serial, now);
+    return now;
+  }
+
+  forgetUsedKeys(serial: string): void {
+    this.usedKeys.take(serial);
   }
 
   noteChallenge(c: ChallengeRecord): void {
