@@ -392,6 +392,7 @@ interface BatchRow {
   o_locks: number;
   o_blocked: boolean;
   o_used_keys: number;
+  o_token_version: string | null;
 }
 
 describe('nemid_settle_answers, called directly', () => {
@@ -478,6 +479,7 @@ describe('nemid_settle_answers, called directly', () => {
         o_locks: 0,
         o_blocked: false,
         o_used_keys: 1,
+        o_token_version: null,
       },
       {
         o_index: 1,
@@ -487,6 +489,7 @@ describe('nemid_settle_answers, called directly', () => {
         o_locks: 0,
         o_blocked: false,
         o_used_keys: 0,
+        o_token_version: null,
       },
     ]);
     expect(await store.listUsedKeys(CARD)).toEqual([7]);
@@ -596,16 +599,33 @@ describe('nemid_settle_answers, called directly', () => {
     await ready();
     await challenge('s1', 'card', 40);
     await challenge('s2', 'card', 41);
+    // The user row's version (xmin) now, and a version it no longer has (it was updated since).
+    const { rows: now } = await client.query<{ v: string }>(
+      "SELECT xmin::text AS v FROM users WHERE id = 'user-1'",
+    );
+    const current = now[0].v;
     const stale = cardArgs('s1', 40);
-    // Judged on a user row that says 'blocked'; the database says 'active'.
-    stale[2] = JSON.stringify({ u: { id: 'user-1', status: 'blocked' } });
+    stale[2] = JSON.stringify({ u: { id: 'user-1', v: String(Number(current) - 1) } });
     const fresh = cardArgs('s2', 41);
-    fresh[2] = JSON.stringify({ u: { id: 'user-1', status: 'active' } });
+    fresh[2] = JSON.stringify({ u: { id: 'user-1', v: current } });
     const rows = await settleBatch([stale, fresh]);
     expect(rows.map((r) => r.o_outcome)).toEqual(['stale', 'accepted']);
     expect(await store.getChallenge('s1')).not.toBeNull();
     expect(await store.listUsedKeys(CARD)).not.toContain(40);
     expect(await store.listUsedKeys(CARD)).toContain(41);
+  });
+
+  it("returns the token row's new version with an accepted token answer, and it matches the row", async () => {
+    await ready();
+    const last = (await store.getToken(TOKEN))!.lastCounter;
+    await challenge('v1', 'token');
+    const [row] = await settleBatch([tokenArgs('v1', last, last + 1)]);
+    expect(row.o_outcome).toBe('accepted');
+    const { rows } = await client.query<{ v: string }>(
+      'SELECT xmin::text AS v FROM tokens WHERE serial = $1',
+      [TOKEN],
+    );
+    expect(row.o_token_version).toBe(rows[0].v);
   });
 
   it('settles an empty batch to no rows', async () => {

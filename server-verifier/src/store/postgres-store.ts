@@ -492,8 +492,9 @@ export class PostgresStore implements ClosableStore {
       await this.count(PG.consumeChallenge, [id]);
       return { loaded, settled: null };
     }
-    const settled = toSettle(await this.settle(id, now, null, verdict));
-    this.afterSettle(verdict, settled);
+    const r = await this.settle(id, now, null, verdict);
+    const settled = toSettle(r);
+    this.afterSettle(verdict, settled, r.o_token_version);
     return { loaded, settled };
   }
 
@@ -516,7 +517,8 @@ export class PostgresStore implements ClosableStore {
     // A refusal judged on cached rows is not trusted: the fresh path judges again.
     const verdict = judge(loaded);
     if (verdict === null) return null;
-    const expect = JSON.stringify({ u, ...(k ? { k } : {}), ...(t ? { t } : {}), ...(p ? { p } : {}) });
+    const expect = expectations(u, k, t, p);
+    if (expect === null) return null;
     const r = await this.settle(id, now, expect, verdict);
     if (r.o_outcome === 'stale') {
       for (const key of [`u:${c.userId}`, `k:${c.cardSerial}`, `t:${c.tokenSerial}`, `p:${c.providerId}`])
@@ -525,12 +527,12 @@ export class PostgresStore implements ClosableStore {
     }
     this.recent.delete(`c:${id}`);
     const settled = toSettle(r);
-    this.afterSettle(verdict, settled);
+    this.afterSettle(verdict, settled, r.o_token_version);
     return { loaded, settled };
   }
 
   /** Keeps a cached token row in step with the counter the settlement just advanced. */
-  private afterSettle(v: AnswerVerdict, settled: SettleResult): void {
+  private afterSettle(v: AnswerVerdict, settled: SettleResult, version: string | null): void {
     const use = v.use;
     if (use?.kind !== 'token-counter') return;
     const key = `t:${use.serial}`;
@@ -540,6 +542,11 @@ export class PostgresStore implements ClosableStore {
       if (settled.outcome === 'replayed') this.recent.delete(key);
       return;
     }
+    // The row as the settlement left it, with the version it gave it (absent: forget the row).
+    if (typeof version !== 'string') {
+      this.recent.delete(key);
+      return;
+    }
     this.recent.set(key, {
       ...t,
       last_counter: use.newValue,
@@ -547,6 +554,7 @@ export class PostgresStore implements ClosableStore {
       pending_drift_steps: use.advance.pendingDriftSteps,
       last_used_at: use.advance.lastUsedAt,
       resync_counter: null,
+      xmin: version,
     });
   }
 
@@ -618,6 +626,34 @@ interface SettleRow {
   o_locks: number;
   o_blocked: boolean;
   o_used_keys: number;
+  /** An accepted token answer: the token row's new version (xmin), for the cache. */
+  o_token_version: string | null;
+}
+
+/** A cached row with its version (xmin::text as the store read it). */
+type Versioned = { readonly xmin?: unknown };
+
+/**
+ * What the settlement checks before it writes anything: that every cached row the verdict was
+ * judged on is still the version that was read ({"u": {"id", "v"}, ...}; see migration 4). Null
+ * when a row's version is unknown (the answer then takes the fresh path).
+ */
+function expectations(
+  u: UserRow & Versioned,
+  k: (JsonBytes<CardRow> & Versioned) | null,
+  t: (JsonBytes<TokenRow> & Versioned) | null,
+  p: (ProviderRow & Versioned) | null,
+): string | null {
+  const rows: [string, string, string, unknown][] = [['u', 'id', u.id, u.xmin]];
+  if (k !== null) rows.push(['k', 'serial', k.serial, k.xmin]);
+  if (t !== null) rows.push(['t', 'serial', t.serial, t.xmin]);
+  if (p !== null) rows.push(['p', 'id', p.id, p.xmin]);
+  const out: Record<string, Record<string, string>> = {};
+  for (const [name, keyColumn, key, version] of rows) {
+    if (typeof version !== 'string') return null;
+    out[name] = { [keyColumn]: key, v: version };
+  }
+  return JSON.stringify(out);
 }
 
 function settleParams(id: string, now: number, expect: string | null, v: AnswerVerdict): Param[] {

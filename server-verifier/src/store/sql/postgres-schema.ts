@@ -302,4 +302,180 @@ END
 $fn$;
 `,
   },
+  {
+    version: 4,
+    name: 'answer settlement by row version',
+    // The one-round-trip path compared whole rows (to_jsonb(row) @> cached row): correct but the
+    // costliest part of a settlement. Rows are now compared by version (xmin, changed by every
+    // update), and an accepted token answer returns the token row's new version for the cache.
+    // The return type changes, so both functions are dropped and made again.
+    sql: `
+DROP FUNCTION nemid_settle_answers(JSONB);
+DROP FUNCTION nemid_settle_answer(TEXT, BIGINT, JSONB, TEXT, TEXT, INTEGER, BIGINT, INTEGER, TEXT, TEXT, INTEGER, BIGINT, BIGINT, BIGINT, BIGINT, BIGINT, BOOLEAN, BIGINT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT);
+CREATE FUNCTION nemid_settle_answer(
+  p_challenge TEXT, p_now BIGINT, p_expect JSONB, p_kind TEXT, p_subject TEXT,
+  p_max INTEGER, p_lock_ms BIGINT, p_locks_before_block INTEGER,
+  p_use TEXT, p_serial TEXT, p_key_number INTEGER,
+  p_expected BIGINT, p_new BIGINT, p_drift BIGINT, p_pending BIGINT, p_used_at BIGINT,
+  p_audit BOOLEAN, p_at BIGINT, p_user TEXT, p_ip TEXT, p_provider TEXT, p_site TEXT,
+  p_factor TEXT, p_action TEXT, p_outcome TEXT)
+RETURNS TABLE (o_outcome TEXT, o_failures INTEGER, o_locked_until BIGINT, o_locks INTEGER,
+  o_blocked BOOLEAN, o_used_keys INTEGER, o_token_version TEXT)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_expires BIGINT;
+  v_failures INTEGER;
+  v_locked_until BIGINT;
+  v_locks INTEGER;
+  v_blocked BOOLEAN;
+  v_took BOOLEAN := FALSE;
+  v_row_locked BOOLEAN := FALSE;
+  v_used INTEGER := 0;
+  v_token_version TEXT;
+BEGIN
+  -- p_expect: the versions of the rows the caller judged from its cache ({"u": {"id", "v"}, "k":
+  -- {"serial", "v"} | "t": {"serial", "v"}, "p": {"id", "v"}}; "v" is the row's xmin, which every
+  -- update of the row changes). If any row was updated since, or the challenge is gone, nothing is
+  -- written: 'stale' tells the caller to read fresh rows and judge again.
+  IF p_expect IS NOT NULL AND (
+    NOT EXISTS (SELECT 1 FROM challenges WHERE id = p_challenge)
+    OR (p_expect ? 'u' AND NOT EXISTS (SELECT 1 FROM users u
+      WHERE u.id = p_expect->'u'->>'id' AND u.xmin::text = p_expect->'u'->>'v'))
+    OR (p_expect ? 'k' AND NOT EXISTS (SELECT 1 FROM cards k
+      WHERE k.serial = p_expect->'k'->>'serial' AND k.xmin::text = p_expect->'k'->>'v'))
+    OR (p_expect ? 't' AND NOT EXISTS (SELECT 1 FROM tokens t
+      WHERE t.serial = p_expect->'t'->>'serial' AND t.xmin::text = p_expect->'t'->>'v'))
+    OR (p_expect ? 'p' AND NOT EXISTS (SELECT 1 FROM providers p
+      WHERE p.id = p_expect->'p'->>'id' AND p.xmin::text = p_expect->'p'->>'v'))
+  ) THEN
+    RETURN QUERY SELECT 'stale'::TEXT, 0, NULL::BIGINT, 0, FALSE, 0, NULL::TEXT;
+    RETURN;
+  END IF;
+  -- Single use: only the caller whose delete removes the challenge settles anything.
+  DELETE FROM challenges WHERE id = p_challenge RETURNING expires_at INTO v_expires;
+  IF NOT FOUND OR p_now >= v_expires THEN
+    RETURN QUERY SELECT 'gone'::TEXT, 0, NULL::BIGINT, 0, FALSE, 0, NULL::TEXT;
+    RETURN;
+  END IF;
+  -- The common case, a right answer on a clean counter, needs no lockout write: a failure counted
+  -- concurrently is simply ordered after this answer. Anything else locks the counter row first,
+  -- so every settlement and recordFailure on this card or token queues there.
+  SELECT failures, locked_until, locks, blocked INTO v_failures, v_locked_until, v_locks, v_blocked
+    FROM lockouts WHERE kind = p_kind AND subject_id = p_subject;
+  IF p_use IS NULL OR (FOUND AND (v_failures <> 0 OR v_locked_until IS NOT NULL OR v_locks <> 0 OR v_blocked))
+  THEN
+    INSERT INTO lockouts (kind, subject_id, failures, locked_until, locks, blocked)
+      VALUES (p_kind, p_subject, 0, NULL, 0, FALSE) ON CONFLICT DO NOTHING;
+    SELECT failures, locked_until, locks, blocked INTO v_failures, v_locked_until, v_locks, v_blocked
+      FROM lockouts WHERE kind = p_kind AND subject_id = p_subject FOR UPDATE;
+    v_row_locked := TRUE;
+  ELSIF NOT FOUND THEN
+    v_failures := 0;
+    v_locked_until := NULL;
+    v_locks := 0;
+    v_blocked := FALSE;
+  END IF;
+  IF v_blocked THEN
+    RETURN QUERY SELECT 'blocked'::TEXT, v_failures, v_locked_until, v_locks, v_blocked, 0, NULL::TEXT;
+    RETURN;
+  END IF;
+  IF v_locked_until IS NOT NULL AND p_now < v_locked_until THEN
+    RETURN QUERY SELECT 'locked'::TEXT, v_failures, v_locked_until, v_locks, v_blocked, 0, NULL::TEXT;
+    RETURN;
+  END IF;
+  IF p_use = 'card-key' THEN
+    INSERT INTO card_used_keys (card_serial, key_number) VALUES (p_serial, p_key_number)
+      ON CONFLICT DO NOTHING;
+    v_took := FOUND;
+  ELSIF p_use = 'token-counter' AND p_new > p_expected THEN
+    -- Compare-and-set: a racer that waited for the row lock re-checks last_counter.
+    UPDATE tokens SET last_counter = p_new, drift_steps = p_drift, pending_drift_steps = p_pending,
+      last_used_at = p_used_at, resync_counter = NULL
+      WHERE serial = p_serial AND last_counter = p_expected
+      RETURNING xmin::text INTO v_token_version;
+    v_took := FOUND;
+  END IF;
+  IF v_took THEN
+    IF v_failures <> 0 OR v_locked_until IS NOT NULL OR v_locks <> 0 THEN
+      UPDATE lockouts SET failures = 0, locked_until = NULL, locks = 0
+        WHERE kind = p_kind AND subject_id = p_subject;
+    END IF;
+    IF p_audit THEN
+      INSERT INTO audit_log (at, user_id, ip, provider_id, site, factor, action, outcome)
+        VALUES (p_at, p_user, p_ip, p_provider, p_site, p_factor, p_action, p_outcome);
+    END IF;
+    IF p_use = 'card-key' THEN
+      SELECT count(*)::INTEGER INTO v_used FROM card_used_keys WHERE card_serial = p_serial;
+    END IF;
+    RETURN QUERY SELECT 'accepted'::TEXT, 0, NULL::BIGINT, 0, FALSE, v_used, v_token_version;
+    RETURN;
+  END IF;
+  -- A wrong answer, or a right one whose key or counter was used meanwhile: one failure, by the
+  -- rule of recordFailure (lock after p_max, block after p_locks_before_block locks), counted
+  -- under the counter row's lock (taken now if the clean-case read above went without it).
+  IF NOT v_row_locked THEN
+    INSERT INTO lockouts (kind, subject_id, failures, locked_until, locks, blocked)
+      VALUES (p_kind, p_subject, 0, NULL, 0, FALSE) ON CONFLICT DO NOTHING;
+    SELECT failures, locked_until, locks, blocked INTO v_failures, v_locked_until, v_locks, v_blocked
+      FROM lockouts WHERE kind = p_kind AND subject_id = p_subject FOR UPDATE;
+    IF v_blocked THEN
+      RETURN QUERY SELECT 'blocked'::TEXT, v_failures, v_locked_until, v_locks, v_blocked, 0, NULL::TEXT;
+      RETURN;
+    END IF;
+    IF v_locked_until IS NOT NULL AND p_now < v_locked_until THEN
+      RETURN QUERY SELECT 'locked'::TEXT, v_failures, v_locked_until, v_locks, v_blocked, 0, NULL::TEXT;
+      RETURN;
+    END IF;
+  END IF;
+  IF v_failures + 1 < p_max THEN
+    v_failures := v_failures + 1;
+    v_locked_until := NULL;
+  ELSIF v_locks < p_locks_before_block THEN
+    v_failures := 0;
+    v_locked_until := p_now + p_lock_ms;
+    v_locks := v_locks + 1;
+  ELSE
+    v_failures := 0;
+    v_locked_until := NULL;
+    v_blocked := TRUE;
+  END IF;
+  UPDATE lockouts SET failures = v_failures, locked_until = v_locked_until, locks = v_locks,
+    blocked = v_blocked
+    WHERE kind = p_kind AND subject_id = p_subject;
+  RETURN QUERY SELECT CASE WHEN p_use IS NULL THEN 'counted' ELSE 'replayed' END,
+    v_failures, v_locked_until, v_locks, v_blocked, 0, NULL::TEXT;
+END
+$fn$;
+
+CREATE FUNCTION nemid_settle_answers(p_batch JSONB)
+RETURNS TABLE (o_index INTEGER, o_outcome TEXT, o_failures INTEGER, o_locked_until BIGINT, o_locks INTEGER,
+  o_blocked BOOLEAN, o_used_keys INTEGER, o_token_version TEXT)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  e JSONB;
+  i INTEGER := 0;
+  r RECORD;
+BEGIN
+  FOR e IN SELECT value FROM jsonb_array_elements(p_batch) LOOP
+    FOR r IN SELECT * FROM nemid_settle_answer(e->>0, (e->>1)::BIGINT, (e->>2)::JSONB, e->>3, e->>4,
+        (e->>5)::INTEGER, (e->>6)::BIGINT, (e->>7)::INTEGER, e->>8, e->>9, (e->>10)::INTEGER,
+        (e->>11)::BIGINT, (e->>12)::BIGINT, (e->>13)::BIGINT, (e->>14)::BIGINT, (e->>15)::BIGINT,
+        (e->>16)::BOOLEAN, (e->>17)::BIGINT, e->>18, e->>19, e->>20, e->>21, e->>22, e->>23, e->>24)
+    LOOP
+      o_index := i;
+      o_outcome := r.o_outcome;
+      o_failures := r.o_failures;
+      o_locked_until := r.o_locked_until;
+      o_locks := r.o_locks;
+      o_blocked := r.o_blocked;
+      o_used_keys := r.o_used_keys;
+      o_token_version := r.o_token_version;
+      RETURN NEXT;
+    END LOOP;
+    i := i + 1;
+  END LOOP;
+END
+$fn$;
+`,
+  },
 ];

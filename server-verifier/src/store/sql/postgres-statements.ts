@@ -20,7 +20,7 @@ export const PG = {
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
      ON CONFLICT DO NOTHING`,
   ),
-  getUser: st('get_user', 'SELECT * FROM users WHERE id = $1'),
+  getUser: st('get_user', 'SELECT *, xmin::text AS xmin FROM users WHERE id = $1'),
   lockUser: st('lock_user', 'SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE'),
   userExists: st('user_exists', 'SELECT 1 FROM users WHERE id = $1'),
   findUser: {
@@ -87,8 +87,8 @@ export const PG = {
      ON CONFLICT (serial) DO NOTHING
      RETURNING *`,
   ),
-  getCard: st('get_card', 'SELECT * FROM cards WHERE serial = $1'),
-  listCards: st('list_cards', 'SELECT * FROM cards WHERE user_id = $1 ORDER BY sequence'),
+  getCard: st('get_card', 'SELECT *, xmin::text AS xmin FROM cards WHERE serial = $1'),
+  listCards: st('list_cards', 'SELECT *, xmin::text AS xmin FROM cards WHERE user_id = $1 ORDER BY sequence'),
   setCardStatus: st('set_card_status', 'UPDATE cards SET status = $2 WHERE serial = $1'),
   useKey: st(
     'use_key',
@@ -111,9 +111,12 @@ export const PG = {
        AS t (serial, kind, algorithm, digits, step_seconds, t0, secret)
      ON CONFLICT DO NOTHING`,
   ),
-  getToken: st('get_token', 'SELECT * FROM tokens WHERE serial = $1'),
+  getToken: st('get_token', 'SELECT *, xmin::text AS xmin FROM tokens WHERE serial = $1'),
   lockToken: st('lock_token', 'SELECT state FROM tokens WHERE serial = $1 FOR UPDATE'),
-  heldToken: st('held_token', `SELECT * FROM tokens WHERE user_id = $1 AND state IN (${HELD})`),
+  heldToken: st(
+    'held_token',
+    `SELECT *, xmin::text AS xmin FROM tokens WHERE user_id = $1 AND state IN (${HELD})`,
+  ),
   assignToken: st(
     'assign_token',
     "UPDATE tokens SET user_id = $2, state = 'assigned' WHERE serial = $1 AND state = 'stock'",
@@ -146,7 +149,10 @@ export const PG = {
    */
   loadAnswer: st(
     'load_answer',
-    `SELECT to_jsonb(c) AS c, to_jsonb(u) AS u, to_jsonb(k) AS k, to_jsonb(t) AS t, to_jsonb(p) AS p
+    `SELECT to_jsonb(c) AS c, to_jsonb(u) || jsonb_build_object('xmin', u.xmin::text) AS u,
+       to_jsonb(k) || jsonb_build_object('xmin', k.xmin::text) AS k,
+       to_jsonb(t) || jsonb_build_object('xmin', t.xmin::text) AS t,
+       to_jsonb(p) || jsonb_build_object('xmin', p.xmin::text) AS p
      FROM challenges c
      LEFT JOIN users u ON u.id = c.user_id
      LEFT JOIN cards k ON k.serial = c.card_serial
@@ -154,17 +160,17 @@ export const PG = {
      LEFT JOIN providers p ON p.id = c.provider_id
      WHERE c.id = $1`,
   ),
-  /** The settlement half: one call of the function of migration 2 (one transaction). */
+  /** The settlement half: one call of the function of migrations 2 and 4 (one transaction). */
   settleAnswer: st(
     'settle_answer',
-    `SELECT o_outcome, o_failures, o_locked_until, o_locks, o_blocked, o_used_keys
+    `SELECT o_outcome, o_failures, o_locked_until, o_locks, o_blocked, o_used_keys, o_token_version
      FROM nemid_settle_answer($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
        $18, $19, $20, $21, $22, $23, $24, $25)`,
   ),
-  /** Several settlements in one transaction: the function of migration 3 (SettleBatcher). */
+  /** Several settlements in one transaction: the function of migrations 3 and 4 (SettleBatcher). */
   settleAnswers: st(
     'settle_answers',
-    `SELECT o_index, o_outcome, o_failures, o_locked_until, o_locks, o_blocked, o_used_keys
+    `SELECT o_index, o_outcome, o_failures, o_locked_until, o_locks, o_blocked, o_used_keys, o_token_version
      FROM nemid_settle_answers($1::jsonb) ORDER BY o_index`,
   ),
   purgeChallenges: st('purge_challenges', 'DELETE FROM challenges WHERE expires_at <= $1'),
@@ -174,7 +180,7 @@ export const PG = {
      ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, cpr_approved = EXCLUDED.cpr_approved,
        is_bank = EXCLUDED.is_bank`,
   ),
-  getProvider: st('get_provider', 'SELECT * FROM providers WHERE id = $1'),
+  getProvider: st('get_provider', 'SELECT *, xmin::text AS xmin FROM providers WHERE id = $1'),
   appendAudit: st(
     'append_audit',
     `INSERT INTO audit_log (at, user_id, ip, provider_id, site, factor, action, outcome)
