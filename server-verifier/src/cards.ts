@@ -163,7 +163,10 @@ async function afterKeyUsed(
 ): Promise<void> {
   const keysLeft = CARD_SLOTS - usedKeys;
   const threshold = user.reorderThreshold;
-  if (keysLeft <= threshold && (await ctx.store.markReorderSent(card.serial, ctx.clock()))) {
+  // A card whose record already says "reorder sent" needs no write (it is set once, ever); one
+  // that says not yet asks the store, which lets exactly one caller set it.
+  const reorderDue = keysLeft <= threshold && card.reorderSentAt === null;
+  if (reorderDue && (await ctx.store.markReorderSent(card.serial, ctx.clock()))) {
     ctx.emit({
       type: 'card-reorder',
       userId: card.userId,

@@ -114,6 +114,23 @@ describe('key cards (KC-1..KC-5, KC-9)', () => {
     ]);
   });
 
+  it('writes "reorder sent" once per card, not at every log-on below the threshold', async () => {
+    const h = makeHarness();
+    const u = await enrolWithCard(h);
+    await h.verifier.setReorderThreshold(u.userId, 145);
+    const calls: string[] = [];
+    const mark = h.store.markReorderSent.bind(h.store);
+    h.store.markReorderSent = (serial, now) => {
+      calls.push(serial);
+      return mark(serial, now);
+    };
+    const secrets = new Map([['A000-000-001', u.secret]]);
+    for (let i = 0; i < 6; i++) await logonWithCard(h, u.nemIdNumber, secrets);
+    // 3 log-ons reach the threshold (145 keys left); the 3 after it see the card's mark and skip.
+    expect(calls).toEqual(['A000000001']);
+    expect(h.events.filter((e) => e.type === 'card-reorder')).toHaveLength(1);
+  });
+
   it('holds at most 4 active cards', async () => {
     const h = makeHarness();
     const u = await enrolWithCard(h);

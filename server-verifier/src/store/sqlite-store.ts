@@ -85,8 +85,9 @@ const OPEN_GROUPS = new Set<SqliteStore>();
 class Rollback extends Error {}
 
 /**
- * What an operation does: reads; writes tables the answer cache may hold rows of (users, cards,
- * providers), which empties it; or writes only tables it does not hold (the hot path).
+ * What an operation does: reads; writes rows the answer cache may hold (users, cards, providers)
+ * without saying which, which empties it; or writes only rows the operation has dropped from the
+ * cache itself (by key, before it writes) or tables the cache does not hold.
  */
 type Access = 'read' | 'write' | 'write-uncached';
 
@@ -274,7 +275,8 @@ export class SqliteStore implements ClosableStore {
   // ---- users ----
 
   async createUser(user: UserRecord): Promise<'ok' | 'duplicate'> {
-    return this.op('write', () => {
+    return this.op('write-uncached', () => {
+      this.cache.forgetUser(user.id);
       const r = this.s.insertUser.run({ ...user, siteLogOptIn: sqlBool(user.siteLogOptIn) });
       return r.changes === 1 ? 'ok' : 'duplicate';
     });
@@ -294,7 +296,8 @@ export class SqliteStore implements ClosableStore {
   }
 
   async updateUser(userId: string, patch: UserPatch): Promise<boolean> {
-    return this.op('write', () => {
+    return this.op('write-uncached', () => {
+      this.cache.forgetUser(userId);
       const columns = patchColumns(patch);
       if (columns.length === 0) return this.s.userExists.get(userId) !== undefined;
       const key = columns.map(([c]) => c).join(',');
@@ -311,7 +314,8 @@ export class SqliteStore implements ClosableStore {
   }
 
   async setAlias(userId: string, alias: string | null): Promise<'ok' | 'taken' | 'no-user'> {
-    return this.op('write', () => {
+    return this.op('write-uncached', () => {
+      this.cache.forgetUser(userId);
       try {
         return this.s.setAlias.run(alias, userId).changes === 1 ? 'ok' : 'no-user';
       } catch (err) {
@@ -391,7 +395,8 @@ export class SqliteStore implements ClosableStore {
   // ---- key cards ----
 
   async addCard(card: NewCard, maxActiveCards: number): Promise<AddCardResult> {
-    return this.op('write', () => {
+    return this.op('write-uncached', () => {
+      this.cache.forgetCard(card.serial);
       return this.immediate((): AddCardResult => {
         if (this.s.userExists.get(card.userId) === undefined) return { ok: false, reason: 'no-user' };
         if (this.s.cardExists.get(card.serial) !== undefined)
@@ -418,7 +423,8 @@ export class SqliteStore implements ClosableStore {
   }
 
   async setCardStatus(serial: string, status: CardStatus): Promise<boolean> {
-    return this.op('write', () => {
+    return this.op('write-uncached', () => {
+      this.cache.forgetCard(serial);
       return this.s.setCardStatus.run(status, serial).changes === 1;
     });
   }
@@ -438,7 +444,8 @@ export class SqliteStore implements ClosableStore {
   }
 
   async markReorderSent(serial: string, now: number): Promise<boolean> {
-    return this.op('write', () => {
+    return this.op('write-uncached', () => {
+      this.cache.forgetCard(serial);
       return this.s.markReorder.run(now, serial).changes === 1;
     });
   }
@@ -446,7 +453,8 @@ export class SqliteStore implements ClosableStore {
   // ---- tokens ----
 
   async addTokens(tokens: readonly NewToken[]): Promise<'ok' | 'duplicate-serial'> {
-    return this.op('write', () => {
+    return this.op('write-uncached', () => {
+      // Tokens are not cached.
       try {
         return this.immediate(() => {
           for (const t of tokens) {
@@ -485,7 +493,8 @@ export class SqliteStore implements ClosableStore {
   }
 
   async assignToken(serial: string, userId: string): Promise<AssignTokenResult> {
-    return this.op('write', () => {
+    return this.op('write-uncached', () => {
+      // Tokens are not cached.
       return this.immediate((): AssignTokenResult => {
         const token = this.s.getToken.get(serial) as TokenRow | undefined;
         if (!token) return 'no-token';
@@ -499,7 +508,8 @@ export class SqliteStore implements ClosableStore {
   }
 
   async setTokenState(serial: string, from: TokenState, to: TokenState, now: number): Promise<boolean> {
-    return this.op('write', () => {
+    return this.op('write-uncached', () => {
+      // Tokens are not cached.
       const activates = sqlBool(from === 'assigned' && to === 'active');
       try {
         return this.s.setTokenState.run({ serial, from, to, now, activates }).changes === 1;
@@ -657,7 +667,8 @@ export class SqliteStore implements ClosableStore {
   // ---- providers ----
 
   async putProvider(provider: ProviderRecord): Promise<void> {
-    return this.op('write', () => {
+    return this.op('write-uncached', () => {
+      this.cache.forgetProvider(provider.id);
       this.s.putProvider.run(
         provider.id,
         provider.name,

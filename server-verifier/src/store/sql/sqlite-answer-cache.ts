@@ -4,9 +4,10 @@
  * keys of a card are used. Tokens are not kept: every right code moves the token's counter.
  *
  * Exact, not advice: entries are only used under the write lock, after `validate` has seen that no
- * other connection committed since they were read (SQLite's data_version), and every write of this
- * connection to users, cards or providers empties the cache first (SqliteStore.op), and a key used
- * outside an answer drops its card's count (useCardKey). A challenge is
+ * other connection committed since they were read (SQLite's data_version); every write of this
+ * connection to a user, card or provider row drops that row first (SqliteStore: forgetUser,
+ * forgetCard, forgetProvider, or the whole cache for a write that does not say which), and a key
+ * used outside an answer drops its card's count (useCardKey). A challenge is
  * only used after its DELETE removed the row, so one consumed or purged elsewhere is never answered.
  */
 import type { CardRecord, ChallengeRecord, ProviderRecord, UserRecord } from '../store.js';
@@ -91,6 +92,19 @@ export class SqliteAnswerCache {
     const now = kept === undefined ? count() : kept + 1;
     this.usedKeys.set(serial, now);
     return now;
+  }
+
+  /** This connection is about to write the row: the next answer reads it afresh. */
+  forgetUser(id: string): void {
+    this.users.take(id);
+  }
+
+  forgetCard(serial: string): void {
+    this.cards.take(serial);
+  }
+
+  forgetProvider(id: string): void {
+    this.providers.take(id);
   }
 
   forgetUsedKeys(serial: string): void {
