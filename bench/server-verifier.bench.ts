@@ -204,9 +204,11 @@ async function run(setup: Setup): Promise<Row> {
   // Enough users that every instance keeps `concurrency` verifications in flight through a round,
   // and spread over enough rows that they do not all queue on the same few pages (a backend serves
   // many different users; a handful hammered in a loop measures page contention instead).
+  // And enough that no user runs out of keys (4 cards, 592 keys) over all measurements.
   const usersPerKind = Math.max(
     QUICK ? 16 : 64,
     USERS_PER_IN_FLIGHT * setup.concurrency * setup.instances.length,
+    Math.ceil((setup.ops * MEASUREMENTS) / 400),
   );
   await v.registerProvider({ id: PROVIDER, name: 'Bank', cprApproved: true, isBank: true });
   const cardUsers: BenchUser[] = [];
