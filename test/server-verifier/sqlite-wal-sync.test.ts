@@ -272,6 +272,35 @@ function storeWithHeldSync(maxGroupOps = 32) {
 }
 
 describe('SqliteStore with a WalSync (grouped commits)', () => {
+  it('fails a read that throws while a sync is pending only after the sync, and never as unhandled', async () => {
+    const s = storeWithHeldSync();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const write = track(s.store.useCardKey('A000000001', 1));
+      await settle();
+      expect(s.calls).toHaveLength(1);
+      // A storage error in a read (the statement is replaced for the test).
+      const statements = (s.store as unknown as { s: { usedKeys: { all: () => unknown } } }).s;
+      statements.usedKeys.all = () => {
+        throw new Error('disk I/O error');
+      };
+      const read = track(s.store.listUsedKeys('A000000001'));
+      await settle();
+      expect(read.state).toBe('pending');
+      s.calls[0].release();
+      await settle();
+      expect(write.state).toBe('resolved');
+      expect(read.state).toBe('rejected');
+      expect((read.error as Error).message).toBe('disk I/O error');
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await s.close();
+    }
+  });
+
   it('resolves a write only after the sync that follows its commit, and a later read waits for it too', async () => {
     const s = storeWithHeldSync();
     try {

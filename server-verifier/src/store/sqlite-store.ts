@@ -173,7 +173,11 @@ export class SqliteStore implements ClosableStore {
     if (group === null) {
       const unsynced = this.commit.walSync?.pending() ?? null;
       const value = new Promise<T>((resolve) => resolve(fn()));
-      return unsynced === null ? value : unsynced.then(() => value);
+      if (unsynced === null) return value;
+      // Handled through the chain below; without this a failed read would count as unhandled
+      // while the sync runs, and take the process down.
+      value.catch(() => undefined);
+      return unsynced.then(() => value);
     }
     let value: T;
     try {

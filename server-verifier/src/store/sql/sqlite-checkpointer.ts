@@ -82,7 +82,7 @@ export class WalCheckpointer {
     this.failed = true;
     const worker = this.worker;
     this.worker = null;
-    void worker?.terminate();
+    void worker?.terminate().catch(() => undefined);
     this.onFailure();
   }
 }
