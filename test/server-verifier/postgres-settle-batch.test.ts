@@ -14,6 +14,8 @@ import {
 } from '@nemid-sim/server-verifier';
 import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { settleParams } from '../../server-verifier/src/store/postgres-store.js';
+import type { AuditEntry, LockoutKind } from '../../server-verifier/src/store/store.js';
 import {
   cardKey,
   enrolCardUser,
@@ -296,92 +298,57 @@ const NOW = T0 + 1_000;
 const HOUR = 3_600_000;
 const CARD = 'CARD000001';
 const TOKEN = '9000000000000001';
-const POLICY = [5, HOUR, 1] as const;
 
-type Args = (string | number | boolean | null)[];
+type Args = ReturnType<typeof settleParams>;
 
-/** The audit part of an argument list: an accepted log-on of user-1 at the bank. */
-const auditArgs = (factor: 'card' | 'token'): Args => [
-  true,
-  NOW,
-  'user-1',
-  null,
-  'bank',
-  null,
+const POLICY = { maxFailures: 5, lockMs: HOUR, locksBeforeBlock: 1 };
+
+/** An accepted log-on of user-1 at the bank. */
+const okAudit = (factor: 'card' | 'token'): AuditEntry => ({
+  at: NOW,
+  userId: 'user-1',
+  ip: null,
+  providerId: 'bank',
+  site: null,
   factor,
-  'logon',
-  'ok',
-];
+  action: 'logon',
+  outcome: 'ok',
+});
 
-/** nemid_settle_answer's arguments (see settleParams in postgres-store.ts) for a right card key. */
+/** nemid_settle_answer's arguments, as the store makes them, for a right card key. */
 function cardArgs(challenge: string, keyNumber: number, now = NOW): Args {
-  return [
-    challenge,
-    now,
-    null,
-    'card',
-    CARD,
-    ...POLICY,
-    'card-key',
-    CARD,
-    keyNumber,
-    null,
-    null,
-    null,
-    null,
-    null,
-    ...auditArgs('card'),
-  ];
+  return settleParams(challenge, now, null, {
+    subject: { kind: 'card', id: CARD },
+    policy: POLICY,
+    use: { kind: 'card-key', serial: CARD, keyNumber },
+    audit: okAudit('card'),
+  });
 }
 
 /** ... for a right token code moving the counter from `expected` to `next`. */
 function tokenArgs(challenge: string, expected: number, next: number): Args {
-  return [
-    challenge,
-    NOW,
-    null,
-    'token',
-    TOKEN,
-    ...POLICY,
-    'token-counter',
-    TOKEN,
-    null,
-    expected,
-    next,
-    0,
-    null,
-    NOW,
-    ...auditArgs('token'),
-  ];
+  return settleParams(challenge, NOW, null, {
+    subject: { kind: 'token', id: TOKEN },
+    policy: POLICY,
+    use: {
+      kind: 'token-counter',
+      serial: TOKEN,
+      expectedLast: expected,
+      newValue: next,
+      advance: { driftSteps: 0, pendingDriftSteps: null, lastUsedAt: NOW },
+    },
+    audit: okAudit('token'),
+  });
 }
 
-/** ... for a wrong answer on the card (no use, no audit line). */
+/** ... for a wrong answer on the card (no use, no audit line); `kind` may break the CHECK. */
 function wrongCardArgs(challenge: string, kind = 'card'): Args {
-  return [
-    challenge,
-    NOW,
-    null,
-    kind,
-    CARD,
-    ...POLICY,
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-    false,
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-    null,
-  ];
+  return settleParams(challenge, NOW, null, {
+    subject: { kind: kind as LockoutKind, id: CARD },
+    policy: POLICY,
+    use: null,
+    audit: null,
+  });
 }
 
 interface BatchRow {

@@ -3,7 +3,7 @@
  * SqliteStore.answerChallenge): rows kept from earlier answers must never decide an answer once
  * they are stale. Two stores on one file are two connections, as two processes would have; a
  * change made through the other one is seen through SQLite's data_version, a change made through
- * the same store empties the cache ('write' operations).
+ * the same store drops the rows it writes from the cache.
  *
  * Each test warms store A's cache first: challenges made through A (kept by A), and a first answer
  * through A (which keeps the user, card and provider rows). Between that answer and the one under

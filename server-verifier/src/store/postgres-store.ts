@@ -89,10 +89,7 @@ export class PostgresStore implements ClosableStore {
   ) {
     this.settler = new SettleBatcher(
       {
-        many: async (batch) => {
-          const rows = await this.rows<SettleRow>(PG.settleAnswers, [JSON.stringify(batch)]);
-          return rows;
-        },
+        many: (batch) => this.rows<SettleRow>(PG.settleAnswers, [JSON.stringify(batch)]),
         one: async (params) => {
           const [row] = await this.rows<SettleRow>(PG.settleAnswer, params);
           if (row === undefined) throw new Error('nemid_settle_answer returned no row');
@@ -656,7 +653,8 @@ function expectations(
   return JSON.stringify(out);
 }
 
-function settleParams(id: string, now: number, expect: string | null, v: AnswerVerdict): Param[] {
+/** nemid_settle_answer's arguments, in its order (exported for the tests of the SQL function). */
+export function settleParams(id: string, now: number, expect: string | null, v: AnswerVerdict): Param[] {
   const u = v.use;
   const key = u?.kind === 'card-key' ? u : null;
   const counter = u?.kind === 'token-counter' ? u : null;

@@ -85,11 +85,10 @@ const OPEN_GROUPS = new Set<SqliteStore>();
 class Rollback extends Error {}
 
 /**
- * What an operation does: reads; writes rows the answer cache may hold (users, cards, providers)
- * without saying which, which empties it; or writes only rows the operation has dropped from the
- * cache itself (by key, before it writes) or tables the cache does not hold.
+ * What an operation does. A write that changes a row the answer cache may hold (a user, card or
+ * provider) drops that row from the cache itself, by key, before it writes.
  */
-type Access = 'read' | 'write' | 'write-uncached';
+type Access = 'read' | 'write';
 
 /** How the store commits (see `SqliteStore.op`). */
 export interface SqliteCommitOptions {
@@ -159,10 +158,9 @@ export class SqliteStore implements ClosableStore {
    * write lock, and resolve once what they may have seen is durable.
    */
   private op<T>(access: Access, fn: () => T): Promise<T> {
-    const write = access !== 'read';
+    const write = access === 'write';
     const broken = this.commit.walSync?.broken ?? null;
     if (broken !== null) return Promise.reject(broken);
-    if (access === 'write') this.cache.clearRows();
     if (this.commit.commitMode === 'each') {
       if (write) for (const other of OPEN_GROUPS) other.commitGroup();
       return new Promise<T>((resolve) => resolve(fn()));
@@ -279,7 +277,7 @@ export class SqliteStore implements ClosableStore {
   // ---- users ----
 
   async createUser(user: UserRecord): Promise<'ok' | 'duplicate'> {
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       this.cache.forgetUser(user.id);
       const r = this.s.insertUser.run({ ...user, siteLogOptIn: sqlBool(user.siteLogOptIn) });
       return r.changes === 1 ? 'ok' : 'duplicate';
@@ -300,7 +298,7 @@ export class SqliteStore implements ClosableStore {
   }
 
   async updateUser(userId: string, patch: UserPatch): Promise<boolean> {
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       this.cache.forgetUser(userId);
       const columns = patchColumns(patch);
       if (columns.length === 0) return this.s.userExists.get(userId) !== undefined;
@@ -318,7 +316,7 @@ export class SqliteStore implements ClosableStore {
   }
 
   async setAlias(userId: string, alias: string | null): Promise<'ok' | 'taken' | 'no-user'> {
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       this.cache.forgetUser(userId);
       try {
         return this.s.setAlias.run(alias, userId).changes === 1 ? 'ok' : 'no-user';
@@ -332,7 +330,7 @@ export class SqliteStore implements ClosableStore {
   // ---- passwords ----
 
   async setPassword(userId: string, password: PasswordRecord): Promise<boolean> {
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       return this.immediate(() => {
         if (this.s.userExists.get(userId) === undefined) return false;
         const { hash, isPin, temporary, setAt } = password;
@@ -359,7 +357,7 @@ export class SqliteStore implements ClosableStore {
   }
 
   async recordFailure(subject: LockoutSubject, now: number, policy: LockoutPolicy): Promise<FailureResult> {
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       // One UPSERT decides and writes atomically (a statement runs under the file's write lock).
       const first = applyFailure(NO_LOCKOUT, now, policy).state;
       for (;;) {
@@ -385,13 +383,13 @@ export class SqliteStore implements ClosableStore {
   }
 
   async resetFailures(subject: LockoutSubject): Promise<void> {
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       this.s.resetFailures.run(subject.kind, subject.id);
     });
   }
 
   async clearLockout(subject: LockoutSubject): Promise<void> {
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       this.s.clearLockout.run(subject.kind, subject.id);
     });
   }
@@ -399,7 +397,7 @@ export class SqliteStore implements ClosableStore {
   // ---- key cards ----
 
   async addCard(card: NewCard, maxActiveCards: number): Promise<AddCardResult> {
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       this.cache.forgetCard(card.serial);
       return this.immediate((): AddCardResult => {
         if (this.s.userExists.get(card.userId) === undefined) return { ok: false, reason: 'no-user' };
@@ -427,14 +425,14 @@ export class SqliteStore implements ClosableStore {
   }
 
   async setCardStatus(serial: string, status: CardStatus): Promise<boolean> {
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       this.cache.forgetCard(serial);
       return this.s.setCardStatus.run(status, serial).changes === 1;
     });
   }
 
   async useCardKey(serial: string, keyNumber: number): Promise<'ok' | 'already-used'> {
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       // The primary key (card, key) makes this one insert-if-absent: exactly one caller inserts.
       this.cache.forgetUsedKeys(serial);
       return this.s.useKey.run(serial, keyNumber).changes === 1 ? 'ok' : 'already-used';
@@ -448,7 +446,7 @@ export class SqliteStore implements ClosableStore {
   }
 
   async markReorderSent(serial: string, now: number): Promise<boolean> {
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       this.cache.forgetCard(serial);
       return this.s.markReorder.run(now, serial).changes === 1;
     });
@@ -457,7 +455,7 @@ export class SqliteStore implements ClosableStore {
   // ---- tokens ----
 
   async addTokens(tokens: readonly NewToken[]): Promise<'ok' | 'duplicate-serial'> {
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       // Tokens are not cached.
       try {
         return this.immediate(() => {
@@ -497,7 +495,7 @@ export class SqliteStore implements ClosableStore {
   }
 
   async assignToken(serial: string, userId: string): Promise<AssignTokenResult> {
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       // Tokens are not cached.
       return this.immediate((): AssignTokenResult => {
         const token = this.s.getToken.get(serial) as TokenRow | undefined;
@@ -512,7 +510,7 @@ export class SqliteStore implements ClosableStore {
   }
 
   async setTokenState(serial: string, from: TokenState, to: TokenState, now: number): Promise<boolean> {
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       // Tokens are not cached.
       const activates = sqlBool(from === 'assigned' && to === 'active');
       try {
@@ -531,7 +529,7 @@ export class SqliteStore implements ClosableStore {
     newValue: number,
     advance: TokenAdvance,
   ): Promise<boolean> {
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       if (!(newValue > expectedLast)) return false;
       // Compare-and-set in one statement: only the caller that still sees expectedLast writes.
       const r = this.s.advance.run({ serial, expectedLast, newValue, ...advance });
@@ -540,7 +538,7 @@ export class SqliteStore implements ClosableStore {
   }
 
   async setTokenResync(serial: string, counter: number | null): Promise<boolean> {
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       return this.s.setResync.run(counter, serial).changes === 1;
     });
   }
@@ -548,7 +546,7 @@ export class SqliteStore implements ClosableStore {
   // ---- challenges ----
 
   async createChallenge(challenge: ChallengeRecord): Promise<'ok' | 'duplicate'> {
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       if (this.s.insertChallenge.run(challenge).changes !== 1) return 'duplicate';
       this.cache.noteChallenge(challenge);
       return 'ok';
@@ -563,7 +561,7 @@ export class SqliteStore implements ClosableStore {
   }
 
   async consumeChallenge(id: string, now: number): Promise<ChallengeRecord | null> {
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       // DELETE ... RETURNING: the one caller whose delete removed the row gets it.
       this.cache.forgetChallenge(id);
       const row = this.s.consumeChallenge.get(id) as ChallengeRow | undefined;
@@ -574,7 +572,7 @@ export class SqliteStore implements ClosableStore {
   async answerChallenge(id: string, now: number, judge: AnswerJudge): Promise<AnswerResult> {
     // One transaction (a savepoint in a commit group) under the write lock: consumption, the reads
     // the judge needs, and the settlement cannot interleave with another process's writes.
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       return this.atomically((): AnswerResult => {
         // Under the write lock nothing can come between the reads, the delete and the settlement.
         this.cache.validate(this.s.dataVersion.get() as number);
@@ -663,7 +661,7 @@ export class SqliteStore implements ClosableStore {
   }
 
   async purgeExpiredChallenges(now: number): Promise<number> {
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       return this.s.purgeChallenges.run(now).changes;
     });
   }
@@ -671,7 +669,7 @@ export class SqliteStore implements ClosableStore {
   // ---- providers ----
 
   async putProvider(provider: ProviderRecord): Promise<void> {
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       this.cache.forgetProvider(provider.id);
       this.s.putProvider.run(
         provider.id,
@@ -692,7 +690,7 @@ export class SqliteStore implements ClosableStore {
   // ---- audit ----
 
   async appendAudit(e: AuditEntry): Promise<void> {
-    return this.op('write-uncached', () => {
+    return this.op('write', () => {
       this.s.appendAudit.run(e.at, e.userId, e.ip, e.providerId, e.site, e.factor, e.action, e.outcome);
     });
   }

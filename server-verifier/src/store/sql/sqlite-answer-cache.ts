@@ -6,7 +6,7 @@
  * Exact, not advice: entries are only used under the write lock, after `validate` has seen that no
  * other connection committed since they were read (SQLite's data_version); every write of this
  * connection to a user, card or provider row drops that row first (SqliteStore: forgetUser,
- * forgetCard, forgetProvider, or the whole cache for a write that does not say which), and a key
+ * forgetCard, forgetProvider), and a key
  * used outside an answer drops its card's count (useCardKey). A challenge is
  * only used after its DELETE removed the row, so one consumed or purged elsewhere is never answered.
  */
@@ -69,7 +69,7 @@ export class SqliteAnswerCache {
     this.version = dataVersion;
   }
 
-  /** This connection wrote users, cards or providers (or a transaction failed): drop every row. */
+  /** Another connection committed (or a transaction of this one failed): drop every row. */
   clearRows(): void {
     this.users.clear();
     this.cards.clear();
@@ -125,25 +125,29 @@ export class SqliteAnswerCache {
   }
 
   user(id: string, read: () => UserRecord | null): UserRecord | null {
-    return copyOf(this.users, id, read, (u) => ({ ...u }));
+    return copyOf(this.users, id, read, copyUser);
   }
 
   card(serial: string, read: () => CardRecord | null): CardRecord | null {
-    return copyOf(this.cards, serial, read, (k) => ({ ...k, secretCiphertext: k.secretCiphertext.slice() }));
+    return copyOf(this.cards, serial, read, copyCard);
   }
 
   provider(id: string, read: () => ProviderRecord | null): ProviderRecord | null {
-    return copyOf(this.providers, id, read, (p) => ({ ...p }));
+    return copyOf(this.providers, id, read, copyProvider);
   }
 
   /** Rows the store read itself (the joined read), for the next answers. */
   remember(user: UserRecord | null, card: CardRecord | null, provider: ProviderRecord | null): void {
-    if (user !== null) this.users.set(user.id, { ...user });
-    if (card !== null)
-      this.cards.set(card.serial, { ...card, secretCiphertext: card.secretCiphertext.slice() });
-    if (provider !== null) this.providers.set(provider.id, { ...provider });
+    if (user !== null) this.users.set(user.id, copyUser(user));
+    if (card !== null) this.cards.set(card.serial, copyCard(card));
+    if (provider !== null) this.providers.set(provider.id, copyProvider(provider));
   }
 }
+
+// Records handed out are copies (the Store contract), and so are the ones kept.
+const copyUser = (u: UserRecord): UserRecord => ({ ...u });
+const copyCard = (k: CardRecord): CardRecord => ({ ...k, secretCiphertext: k.secretCiphertext.slice() });
+const copyProvider = (p: ProviderRecord): ProviderRecord => ({ ...p });
 
 /** A copy of the cached row, or of the row `read` finds (kept for next time); null if none. */
 function copyOf<V>(cache: Bounded<V>, key: string, read: () => V | null, copy: (v: V) => V): V | null {
