@@ -13,26 +13,33 @@ const LIMIT = 1024;
 /**
  * Decrypting a secret and building an engine costs more than using one, so engines are kept for
  * recently used cards and tokens. An entry is keyed by serial and checked against the stored
- * ciphertext, so a re-keyed record never meets a stale engine.
+ * ciphertext, so a re-keyed record never meets a stale engine. Beyond the limit, the oldest entry
+ * not used since it was last passed over goes (second chance: a hit only sets a flag, where
+ * moving the entry to the back would cost two map operations on every verification).
  */
 class EngineCache<E> {
-  private readonly entries = new Map<string, { ciphertext: Uint8Array; engine: E }>();
+  private readonly entries = new Map<string, { ciphertext: Uint8Array; engine: E; used: boolean }>();
 
   get(key: string, ciphertext: Uint8Array, build: () => E): E {
     const hit = this.entries.get(key);
     if (hit && bytesEqual(hit.ciphertext, ciphertext)) {
-      // Re-insert to keep the map in least-recently-used order.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
+      hit.used = true;
       return hit.engine;
     }
     const engine = build();
-    this.entries.set(key, { ciphertext: ciphertext.slice(), engine });
-    if (this.entries.size > LIMIT) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
+    // Room is made before the new entry goes in, so it cannot be the one forgotten.
+    if (!this.entries.delete(key) && this.entries.size >= LIMIT) this.evictOne();
+    this.entries.set(key, { ciphertext: ciphertext.slice(), engine, used: false });
     return engine;
+  }
+
+  private evictOne(): void {
+    for (const [key, entry] of this.entries) {
+      this.entries.delete(key);
+      if (!entry.used) return;
+      entry.used = false;
+      this.entries.set(key, entry);
+    }
   }
 }
 

@@ -106,18 +106,29 @@ export function judgeCardAnswer(
   };
 }
 
-/** Turns the settlement of a card answer into the result: errors, revocation, reorder, handover. */
-export async function finishCardAnswer(
+/**
+ * Turns the settlement of a card answer into the result: errors, revocation, reorder, handover.
+ * Null when an accepted key needs nothing more, the common case, which then costs no further
+ * promise or turn of the event loop.
+ */
+export function finishCardAnswer(
   ctx: VerifierContext,
   engines: Engines,
   check: CardCheck,
   settled: SettleResult,
-): Promise<void> {
+): Promise<void> | null {
+  if (settled.outcome === 'accepted') return afterKeyUsed(ctx, check.card, check.user, settled.usedKeys);
+  return refuseCardAnswer(ctx, engines, check, settled);
+}
+
+async function refuseCardAnswer(
+  ctx: VerifierContext,
+  engines: Engines,
+  check: CardCheck,
+  settled: Exclude<SettleResult, { readonly outcome: 'accepted' }>,
+): Promise<never> {
   const card = check.card;
   switch (settled.outcome) {
-    case 'accepted':
-      await afterKeyUsed(ctx, card, check.user, settled.usedKeys);
-      return;
     case 'gone':
       throw new VerifierError('AUTH003');
     case 'locked':
@@ -154,18 +165,30 @@ async function isUsedKey(
   return found;
 }
 
-/** KC-3: the reorder event once per card at the user's threshold, the handover when it runs out. */
-async function afterKeyUsed(
+/**
+ * KC-3: the reorder event once per card at the user's threshold, the handover when it runs out.
+ * Null when neither is due.
+ */
+function afterKeyUsed(
   ctx: VerifierContext,
   card: CardRecord,
   user: UserRecord,
   usedKeys: number,
-): Promise<void> {
+): Promise<void> | null {
   const keysLeft = CARD_SLOTS - usedKeys;
-  const threshold = user.reorderThreshold;
   // A card whose record already says "reorder sent" needs no write (it is set once, ever); one
   // that says not yet asks the store, which lets exactly one caller set it.
-  const reorderDue = keysLeft <= threshold && card.reorderSentAt === null;
+  const reorderDue = keysLeft <= user.reorderThreshold && card.reorderSentAt === null;
+  if (!reorderDue && keysLeft > 0) return null;
+  return reorderAndHandOver(ctx, card, keysLeft, reorderDue);
+}
+
+async function reorderAndHandOver(
+  ctx: VerifierContext,
+  card: CardRecord,
+  keysLeft: number,
+  reorderDue: boolean,
+): Promise<void> {
   if (reorderDue && (await ctx.store.markReorderSent(card.serial, ctx.clock()))) {
     ctx.emit({
       type: 'card-reorder',

@@ -231,10 +231,10 @@ export async function answerChallenge(
   const j = judged as Judged | null;
   if (j === null || settled === null || user === null) throw new VerifierError('AUTH003');
   const data = j.data;
-  const answered = { challenge: c, user, data, provider: loaded.provider };
   if (j.factor === 'card') {
-    await finishCardAnswer(ctx, engines, j.check, settled);
-    return { ...answered, tokenActivated: false };
+    const more = finishCardAnswer(ctx, engines, j.check, settled);
+    if (more !== null) await more;
+    return { challenge: c, user, data, provider: loaded.provider, tokenActivated: false };
   }
   const answer = await finishTokenAnswer(ctx, j.check, settled, data.activation, now);
   if (answer === 'resync') {
@@ -247,7 +247,7 @@ export async function answerChallenge(
     });
     throw new VerifierError('AUTH011', undefined, retry);
   }
-  return { ...answered, tokenActivated: data.activation };
+  return { challenge: c, user, data, provider: loaded.provider, tokenActivated: data.activation };
 }
 
 /** The synchronous part of an answer, run inside the store's answer step. Throws refusals. */

@@ -76,6 +76,14 @@ async function warmWithCard(h: Harness, u: { nemIdNumber: string; secret: Uint8A
 
 const usedKeys = (h: Harness) => h.store.listUsedKeys(CARD);
 
+const CARD_SUBJECT = { kind: 'card', id: CARD } as const;
+
+/** A key that is not the one printed next to the challenge's key number. */
+function wrongKey(secret: Uint8Array, c: { keyNumber: string }): string {
+  const right = keyFor(secret, c.keyNumber);
+  return `${(Number(right[0]) + 1) % 10}${right.slice(1)}`;
+}
+
 for (const commitMode of ['grouped', 'each'] as const) {
   describe(`SQLite answer cache (${commitMode} commits)`, () => {
     for (const via of ['the other store', 'the same store, outside an answer'] as const) {
@@ -96,6 +104,66 @@ for (const commitMode of ['grouped', 'each'] as const) {
         expect(reorders.at(-1)).toMatchObject({ keysLeft: CARD_SLOTS - 3 });
       });
     }
+
+    for (const via of ['the other store', 'the same store, outside an answer'] as const) {
+      it(`refuses the right key of a card locked through ${via} (AUTH004), though A kept its unlocked state`, async () => {
+        const { a, b, u } = await twoStores(commitMode);
+        const { second } = await warmWithCard(a, u);
+        const writer = via === 'the other store' ? b : a;
+        const policy = a.verifier.policy.factor;
+        for (let i = 0; i < policy.maxFailures; i++)
+          await writer.store.recordFailure(CARD_SUBJECT, a.clock.now, policy);
+        expect((await a.store.getLockout(CARD_SUBJECT)).lockedUntil).not.toBeNull();
+        expect(
+          await codeOf(a.verifier.completeLogon(second.challengeId, keyFor(u.secret, second.keyNumber))),
+        ).toBe('AUTH004');
+        expect(await usedKeys(a)).toHaveLength(1);
+      });
+
+      it(`resets the failures counted through ${via} when A accepts a right key`, async () => {
+        const { a, b, u } = await twoStores(commitMode);
+        const { second } = await warmWithCard(a, u);
+        const writer = via === 'the other store' ? b : a;
+        const policy = a.verifier.policy.factor;
+        // Short of a lock: A's kept state (no failures) would skip the reset.
+        for (let i = 0; i < policy.maxFailures - 1; i++)
+          await writer.store.recordFailure(CARD_SUBJECT, a.clock.now, policy);
+        expect((await b.store.getLockout(CARD_SUBJECT)).failures).toBe(policy.maxFailures - 1);
+        await a.verifier.completeLogon(second.challengeId, keyFor(u.secret, second.keyNumber));
+        expect((await b.store.getLockout(CARD_SUBJECT)).failures).toBe(0);
+        // One more wrong key now counts as the first of a new run, not as the one that locks.
+        const third = await startCard(a, u.nemIdNumber);
+        expect(await codeOf(a.verifier.completeLogon(third.challengeId, wrongKey(u.secret, third)))).toBe(
+          'AUTH002',
+        );
+        expect(await b.store.getLockout(CARD_SUBJECT)).toMatchObject({ failures: 1, lockedUntil: null });
+      });
+    }
+
+    it('locks the card after wrong keys answered through A itself, and lets it go once cleared through A', async () => {
+      const { a, u } = await twoStores(commitMode);
+      await warmWithCard(a, u);
+      const policy = a.verifier.policy.factor;
+      // Made before the lock, answered after it: A then keeps the locked state.
+      const late = await startCard(a, u.nemIdNumber);
+      for (let i = 1; i <= policy.maxFailures; i++) {
+        const c = await startCard(a, u.nemIdNumber);
+        const code = await codeOf(a.verifier.completeLogon(c.challengeId, wrongKey(u.secret, c)));
+        expect(code).toBe(i < policy.maxFailures ? 'AUTH002' : 'AUTH004');
+      }
+      expect(await codeOf(a.verifier.completeLogon(late.challengeId, keyFor(u.secret, late.keyNumber)))).toBe(
+        'AUTH004',
+      );
+      expect(await codeOf(startCard(a, u.nemIdNumber))).toBe('AUTH004');
+      expect(await usedKeys(a)).toHaveLength(1);
+      // Lifted through the same store, outside an answer (as support would): the kept lock must go.
+      await a.store.clearLockout(CARD_SUBJECT);
+      const next = await startCard(a, u.nemIdNumber);
+      expect(
+        (await a.verifier.completeLogon(next.challengeId, keyFor(u.secret, next.keyNumber))).userId,
+      ).toBe(u.userId);
+      expect(await usedKeys(a)).toHaveLength(2);
+    });
 
     it('refuses a user blocked through the other store (AUTH005), though A kept the active row', async () => {
       const { a, b, u } = await twoStores(commitMode);

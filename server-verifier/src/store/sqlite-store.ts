@@ -85,8 +85,8 @@ const OPEN_GROUPS = new Set<SqliteStore>();
 class Rollback extends Error {}
 
 /**
- * What an operation does. A write that changes a row the answer cache may hold (a user, card or
- * provider) drops that row from the cache itself, by key, before it writes.
+ * What an operation does. A write that changes a row the answer cache may hold (a user, card,
+ * provider or lockout) drops that row from the cache itself, by key, before it writes.
  */
 type Access = 'read' | 'write';
 
@@ -158,6 +158,17 @@ export class SqliteStore implements ClosableStore {
    * write lock, and resolve once what they may have seen is durable.
    */
   private op<T>(access: Access, fn: () => T): Promise<T> {
+    // The store's methods return this promise as it is (they are not async functions, which would
+    // add a promise and three microtask turns per call), so nothing here may throw past it.
+    try {
+      return this.start(access, fn);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** The body of `op`. */
+  private start<T>(access: Access, fn: () => T): Promise<T> {
     const write = access === 'write';
     const broken = this.commit.walSync?.broken ?? null;
     if (broken !== null) return Promise.reject(broken);
@@ -194,6 +205,9 @@ export class SqliteStore implements ClosableStore {
     // commit that only this blocked event loop could run: commit every other open group first.
     for (const other of OPEN_GROUPS) if (other !== this) other.commitGroup();
     this.db.exec('BEGIN IMMEDIATE');
+    // The write lock is held until COMMIT, so no other connection can commit in between: one look
+    // at data_version serves every answer in the group.
+    this.cache.validate(this.s.dataVersion.get() as number);
     let settle!: (err?: unknown) => void;
     const committed = new Promise<void>((resolve, reject) => {
       settle = (err) => (err === undefined ? resolve() : reject(err));
@@ -276,7 +290,7 @@ export class SqliteStore implements ClosableStore {
 
   // ---- users ----
 
-  async createUser(user: UserRecord): Promise<'ok' | 'duplicate'> {
+  createUser(user: UserRecord): Promise<'ok' | 'duplicate'> {
     return this.op('write', () => {
       this.cache.forgetUser(user.id);
       const r = this.s.insertUser.run({ ...user, siteLogOptIn: sqlBool(user.siteLogOptIn) });
@@ -284,20 +298,20 @@ export class SqliteStore implements ClosableStore {
     });
   }
 
-  async getUser(userId: string): Promise<UserRecord | null> {
+  getUser(userId: string): Promise<UserRecord | null> {
     return this.op('read', () => {
       const row = this.s.getUser.get(userId) as UserRow | undefined;
       return row ? toUser(row) : null;
     });
   }
 
-  async findUserId(kind: UserIdKind, value: string): Promise<string | null> {
+  findUserId(kind: UserIdKind, value: string): Promise<string | null> {
     return this.op('read', () => {
       return (this.s.findUser[kind].get(value) as string | undefined) ?? null;
     });
   }
 
-  async updateUser(userId: string, patch: UserPatch): Promise<boolean> {
+  updateUser(userId: string, patch: UserPatch): Promise<boolean> {
     return this.op('write', () => {
       this.cache.forgetUser(userId);
       const columns = patchColumns(patch);
@@ -315,7 +329,7 @@ export class SqliteStore implements ClosableStore {
     });
   }
 
-  async setAlias(userId: string, alias: string | null): Promise<'ok' | 'taken' | 'no-user'> {
+  setAlias(userId: string, alias: string | null): Promise<'ok' | 'taken' | 'no-user'> {
     return this.op('write', () => {
       this.cache.forgetUser(userId);
       try {
@@ -329,19 +343,20 @@ export class SqliteStore implements ClosableStore {
 
   // ---- passwords ----
 
-  async setPassword(userId: string, password: PasswordRecord): Promise<boolean> {
+  setPassword(userId: string, password: PasswordRecord): Promise<boolean> {
     return this.op('write', () => {
       return this.immediate(() => {
         if (this.s.userExists.get(userId) === undefined) return false;
         const { hash, isPin, temporary, setAt } = password;
         this.s.upsertPassword.run(userId, hash, sqlBool(isPin), sqlBool(temporary), setAt);
+        this.cache.forgetLockout({ kind: 'password', id: userId });
         this.s.clearLockout.run('password', userId);
         return true;
       });
     });
   }
 
-  async getPassword(userId: string): Promise<PasswordRecord | null> {
+  getPassword(userId: string): Promise<PasswordRecord | null> {
     return this.op('read', () => {
       const row = this.s.getPassword.get(userId) as PasswordRow | undefined;
       return row ? toPassword(row) : null;
@@ -350,14 +365,15 @@ export class SqliteStore implements ClosableStore {
 
   // ---- lockouts ----
 
-  async getLockout(subject: LockoutSubject): Promise<LockoutState> {
+  getLockout(subject: LockoutSubject): Promise<LockoutState> {
     return this.op('read', () => {
       return toLockout(this.s.getLockout.get(subject.kind, subject.id) as LockoutRow | undefined);
     });
   }
 
-  async recordFailure(subject: LockoutSubject, now: number, policy: LockoutPolicy): Promise<FailureResult> {
+  recordFailure(subject: LockoutSubject, now: number, policy: LockoutPolicy): Promise<FailureResult> {
     return this.op('write', () => {
+      this.cache.forgetLockout(subject);
       // One UPSERT decides and writes atomically (a statement runs under the file's write lock).
       const first = applyFailure(NO_LOCKOUT, now, policy).state;
       for (;;) {
@@ -382,21 +398,23 @@ export class SqliteStore implements ClosableStore {
     });
   }
 
-  async resetFailures(subject: LockoutSubject): Promise<void> {
+  resetFailures(subject: LockoutSubject): Promise<void> {
     return this.op('write', () => {
+      this.cache.forgetLockout(subject);
       this.s.resetFailures.run(subject.kind, subject.id);
     });
   }
 
-  async clearLockout(subject: LockoutSubject): Promise<void> {
+  clearLockout(subject: LockoutSubject): Promise<void> {
     return this.op('write', () => {
+      this.cache.forgetLockout(subject);
       this.s.clearLockout.run(subject.kind, subject.id);
     });
   }
 
   // ---- key cards ----
 
-  async addCard(card: NewCard, maxActiveCards: number): Promise<AddCardResult> {
+  addCard(card: NewCard, maxActiveCards: number): Promise<AddCardResult> {
     return this.op('write', () => {
       this.cache.forgetCard(card.serial);
       return this.immediate((): AddCardResult => {
@@ -411,27 +429,27 @@ export class SqliteStore implements ClosableStore {
     });
   }
 
-  async getCard(serial: string): Promise<CardRecord | null> {
+  getCard(serial: string): Promise<CardRecord | null> {
     return this.op('read', () => {
       const row = this.s.getCard.get(serial) as CardRow | undefined;
       return row ? toCard(row) : null;
     });
   }
 
-  async listCards(userId: string): Promise<CardRecord[]> {
+  listCards(userId: string): Promise<CardRecord[]> {
     return this.op('read', () => {
       return (this.s.listCards.all(userId) as CardRow[]).map(toCard);
     });
   }
 
-  async setCardStatus(serial: string, status: CardStatus): Promise<boolean> {
+  setCardStatus(serial: string, status: CardStatus): Promise<boolean> {
     return this.op('write', () => {
       this.cache.forgetCard(serial);
       return this.s.setCardStatus.run(status, serial).changes === 1;
     });
   }
 
-  async useCardKey(serial: string, keyNumber: number): Promise<'ok' | 'already-used'> {
+  useCardKey(serial: string, keyNumber: number): Promise<'ok' | 'already-used'> {
     return this.op('write', () => {
       // The primary key (card, key) makes this one insert-if-absent: exactly one caller inserts.
       this.cache.forgetUsedKeys(serial);
@@ -439,13 +457,13 @@ export class SqliteStore implements ClosableStore {
     });
   }
 
-  async listUsedKeys(serial: string): Promise<number[]> {
+  listUsedKeys(serial: string): Promise<number[]> {
     return this.op('read', () => {
       return this.s.usedKeys.all(serial) as number[];
     });
   }
 
-  async markReorderSent(serial: string, now: number): Promise<boolean> {
+  markReorderSent(serial: string, now: number): Promise<boolean> {
     return this.op('write', () => {
       this.cache.forgetCard(serial);
       return this.s.markReorder.run(now, serial).changes === 1;
@@ -454,7 +472,7 @@ export class SqliteStore implements ClosableStore {
 
   // ---- tokens ----
 
-  async addTokens(tokens: readonly NewToken[]): Promise<'ok' | 'duplicate-serial'> {
+  addTokens(tokens: readonly NewToken[]): Promise<'ok' | 'duplicate-serial'> {
     return this.op('write', () => {
       // Tokens are not cached.
       try {
@@ -480,21 +498,21 @@ export class SqliteStore implements ClosableStore {
     });
   }
 
-  async getToken(serial: string): Promise<TokenRecord | null> {
+  getToken(serial: string): Promise<TokenRecord | null> {
     return this.op('read', () => {
       const row = this.s.getToken.get(serial) as TokenRow | undefined;
       return row ? toToken(row) : null;
     });
   }
 
-  async findUserToken(userId: string): Promise<TokenRecord | null> {
+  findUserToken(userId: string): Promise<TokenRecord | null> {
     return this.op('read', () => {
       const row = this.s.heldToken.get(userId) as TokenRow | undefined;
       return row ? toToken(row) : null;
     });
   }
 
-  async assignToken(serial: string, userId: string): Promise<AssignTokenResult> {
+  assignToken(serial: string, userId: string): Promise<AssignTokenResult> {
     return this.op('write', () => {
       // Tokens are not cached.
       return this.immediate((): AssignTokenResult => {
@@ -509,7 +527,7 @@ export class SqliteStore implements ClosableStore {
     });
   }
 
-  async setTokenState(serial: string, from: TokenState, to: TokenState, now: number): Promise<boolean> {
+  setTokenState(serial: string, from: TokenState, to: TokenState, now: number): Promise<boolean> {
     return this.op('write', () => {
       // Tokens are not cached.
       const activates = sqlBool(from === 'assigned' && to === 'active');
@@ -523,7 +541,7 @@ export class SqliteStore implements ClosableStore {
     });
   }
 
-  async advanceTokenCounter(
+  advanceTokenCounter(
     serial: string,
     expectedLast: number,
     newValue: number,
@@ -537,7 +555,7 @@ export class SqliteStore implements ClosableStore {
     });
   }
 
-  async setTokenResync(serial: string, counter: number | null): Promise<boolean> {
+  setTokenResync(serial: string, counter: number | null): Promise<boolean> {
     return this.op('write', () => {
       return this.s.setResync.run(counter, serial).changes === 1;
     });
@@ -545,7 +563,7 @@ export class SqliteStore implements ClosableStore {
 
   // ---- challenges ----
 
-  async createChallenge(challenge: ChallengeRecord): Promise<'ok' | 'duplicate'> {
+  createChallenge(challenge: ChallengeRecord): Promise<'ok' | 'duplicate'> {
     return this.op('write', () => {
       if (this.s.insertChallenge.run(challenge).changes !== 1) return 'duplicate';
       this.cache.noteChallenge(challenge);
@@ -553,14 +571,14 @@ export class SqliteStore implements ClosableStore {
     });
   }
 
-  async getChallenge(id: string): Promise<ChallengeRecord | null> {
+  getChallenge(id: string): Promise<ChallengeRecord | null> {
     return this.op('read', () => {
       const row = this.s.getChallenge.get(id) as ChallengeRow | undefined;
       return row ? toChallenge(row) : null;
     });
   }
 
-  async consumeChallenge(id: string, now: number): Promise<ChallengeRecord | null> {
+  consumeChallenge(id: string, now: number): Promise<ChallengeRecord | null> {
     return this.op('write', () => {
       // DELETE ... RETURNING: the one caller whose delete removed the row gets it.
       this.cache.forgetChallenge(id);
@@ -569,13 +587,14 @@ export class SqliteStore implements ClosableStore {
     });
   }
 
-  async answerChallenge(id: string, now: number, judge: AnswerJudge): Promise<AnswerResult> {
+  answerChallenge(id: string, now: number, judge: AnswerJudge): Promise<AnswerResult> {
     // One transaction (a savepoint in a commit group) under the write lock: consumption, the reads
     // the judge needs, and the settlement cannot interleave with another process's writes.
     return this.op('write', () => {
       return this.atomically((): AnswerResult => {
         // Under the write lock nothing can come between the reads, the delete and the settlement.
-        this.cache.validate(this.s.dataVersion.get() as number);
+        // (An open group looked at data_version when it took the lock.)
+        if (this.group === null) this.cache.validate(this.s.dataVersion.get() as number);
         const loaded = this.loadCached(id) ?? this.loadJoined(id);
         if (loaded === null || !(now < loaded.challenge.expiresAt)) return { loaded: null, settled: null };
         const verdict = judge(loaded);
@@ -634,12 +653,16 @@ export class SqliteStore implements ClosableStore {
   /** The settlement of `answerChallenge`; runs inside its transaction. */
   private settle(v: AnswerVerdict, now: number): SettleResult {
     const { kind, id } = v.subject;
-    const state = toLockout(this.s.getLockout.get(kind, id) as LockoutRow | undefined);
+    const state = this.cache.lockout(v.subject, () =>
+      toLockout(this.s.getLockout.get(kind, id) as LockoutRow | undefined),
+    );
     if (state.blocked) return { outcome: 'blocked', state };
     if (state.lockedUntil !== null && now < state.lockedUntil) return { outcome: 'locked', state };
     if (v.use !== null && this.makeUse(v.use)) {
-      if (state.failures !== 0 || state.lockedUntil !== null || state.locks !== 0)
+      if (state.failures !== 0 || state.lockedUntil !== null || state.locks !== 0) {
+        this.cache.forgetLockout(v.subject);
         this.s.resetFailures.run(kind, id);
+      }
       const e = v.audit;
       if (e !== null)
         this.s.appendAudit.run(e.at, e.userId, e.ip, e.providerId, e.site, e.factor, e.action, e.outcome);
@@ -649,6 +672,7 @@ export class SqliteStore implements ClosableStore {
       return { outcome: 'accepted', usedKeys };
     }
     const next = applyFailure(state, now, v.policy).state;
+    this.cache.forgetLockout(v.subject);
     this.s.putLockout.run(kind, id, next.failures, next.lockedUntil, next.locks, sqlBool(next.blocked));
     return { outcome: v.use === null ? 'counted' : 'replayed', state: next };
   }
@@ -660,7 +684,7 @@ export class SqliteStore implements ClosableStore {
     return this.s.advance.run({ serial, expectedLast, newValue, ...advance }).changes === 1;
   }
 
-  async purgeExpiredChallenges(now: number): Promise<number> {
+  purgeExpiredChallenges(now: number): Promise<number> {
     return this.op('write', () => {
       return this.s.purgeChallenges.run(now).changes;
     });
@@ -668,7 +692,7 @@ export class SqliteStore implements ClosableStore {
 
   // ---- providers ----
 
-  async putProvider(provider: ProviderRecord): Promise<void> {
+  putProvider(provider: ProviderRecord): Promise<void> {
     return this.op('write', () => {
       this.cache.forgetProvider(provider.id);
       this.s.putProvider.run(
@@ -680,7 +704,7 @@ export class SqliteStore implements ClosableStore {
     });
   }
 
-  async getProvider(id: string): Promise<ProviderRecord | null> {
+  getProvider(id: string): Promise<ProviderRecord | null> {
     return this.op('read', () => {
       const row = this.s.getProvider.get(id) as ProviderRow | undefined;
       return row ? toProvider(row) : null;
@@ -689,13 +713,13 @@ export class SqliteStore implements ClosableStore {
 
   // ---- audit ----
 
-  async appendAudit(e: AuditEntry): Promise<void> {
+  appendAudit(e: AuditEntry): Promise<void> {
     return this.op('write', () => {
       this.s.appendAudit.run(e.at, e.userId, e.ip, e.providerId, e.site, e.factor, e.action, e.outcome);
     });
   }
 
-  async listAudit(userId: string, query: AuditQuery = {}): Promise<AuditEntry[]> {
+  listAudit(userId: string, query: AuditQuery = {}): Promise<AuditEntry[]> {
     return this.op('read', () => {
       const since = query.since ?? Number.MIN_SAFE_INTEGER;
       const rows =

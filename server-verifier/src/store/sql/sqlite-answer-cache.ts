@@ -1,16 +1,24 @@
 /**
  * What the SQLite store's answerChallenge would otherwise read back from the file: the challenges
- * this connection made, the user, card and provider rows it read for earlier answers, and how many
- * keys of a card are used. Tokens are not kept: every right code moves the token's counter.
+ * this connection made, the user, card and provider rows it read for earlier answers, the lockout
+ * state of the factors it settled, and how many keys of a card are used. Tokens are not kept:
+ * every right code moves the token's counter.
  *
  * Exact, not advice: entries are only used under the write lock, after `validate` has seen that no
  * other connection committed since they were read (SQLite's data_version); every write of this
- * connection to a user, card or provider row drops that row first (SqliteStore: forgetUser,
- * forgetCard, forgetProvider), and a key
- * used outside an answer drops its card's count (useCardKey). A challenge is
- * only used after its DELETE removed the row, so one consumed or purged elsewhere is never answered.
+ * connection to a user, card, provider or lockout row drops that row first (SqliteStore:
+ * forgetUser, forgetCard, forgetProvider, forgetLockout), and a key used outside an answer drops
+ * its card's count (useCardKey). A challenge is only used after its DELETE removed the row, so
+ * one consumed or purged elsewhere is never answered.
  */
-import type { CardRecord, ChallengeRecord, ProviderRecord, UserRecord } from '../store.js';
+import type {
+  CardRecord,
+  ChallengeRecord,
+  LockoutState,
+  LockoutSubject,
+  ProviderRecord,
+  UserRecord,
+} from '../store.js';
 
 /** A map that forgets its oldest entries beyond `limit`. */
 class Bounded<V> {
@@ -46,6 +54,8 @@ export class SqliteAnswerCache {
   private readonly users: Bounded<UserRecord>;
   private readonly cards: Bounded<CardRecord>;
   private readonly providers: Bounded<ProviderRecord>;
+  /** Lockout state by subject (see `lockoutKey`); frozen, so it is handed out as it is. */
+  private readonly lockouts: Bounded<LockoutState>;
   /** Used keys per card serial. */
   private readonly usedKeys: Bounded<number>;
   /** data_version when the rows were read; null before the first answer. */
@@ -56,6 +66,7 @@ export class SqliteAnswerCache {
     this.users = new Bounded(limit);
     this.cards = new Bounded(limit);
     this.providers = new Bounded(limit);
+    this.lockouts = new Bounded(limit);
     this.usedKeys = new Bounded(limit);
   }
 
@@ -74,6 +85,7 @@ export class SqliteAnswerCache {
     this.users.clear();
     this.cards.clear();
     this.providers.clear();
+    this.lockouts.clear();
     this.usedKeys.clear();
   }
 
@@ -107,6 +119,10 @@ export class SqliteAnswerCache {
     this.providers.take(id);
   }
 
+  forgetLockout(subject: LockoutSubject): void {
+    this.lockouts.take(lockoutKey(subject));
+  }
+
   forgetUsedKeys(serial: string): void {
     this.usedKeys.take(serial);
   }
@@ -136,6 +152,17 @@ export class SqliteAnswerCache {
     return copyOf(this.providers, id, read, copyProvider);
   }
 
+  /** The subject's lockout state, kept or read by `read`. */
+  lockout(subject: LockoutSubject, read: () => LockoutState): LockoutState {
+    const key = lockoutKey(subject);
+    let state = this.lockouts.get(key);
+    if (state === undefined) {
+      state = Object.freeze({ ...read() });
+      this.lockouts.set(key, state);
+    }
+    return state;
+  }
+
   /** Rows the store read itself (the joined read), for the next answers. */
   remember(user: UserRecord | null, card: CardRecord | null, provider: ProviderRecord | null): void {
     if (user !== null) this.users.set(user.id, copyUser(user));
@@ -143,6 +170,8 @@ export class SqliteAnswerCache {
     if (provider !== null) this.providers.set(provider.id, copyProvider(provider));
   }
 }
+
+const lockoutKey = (s: LockoutSubject): string => `${s.kind}:${s.id}`;
 
 // Records handed out are copies (the Store contract), and so are the ones kept.
 const copyUser = (u: UserRecord): UserRecord => ({ ...u });
