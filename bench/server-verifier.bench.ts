@@ -289,7 +289,8 @@ function memorySetup(): Setup {
 function sqliteSetup(durability: 'full' | 'normal', commitMode: 'grouped' | 'each'): Setup {
   const clock = { now: START };
   const maxGroupOps = process.env.NEMID_BENCH_SQLITE_GROUP;
-  const store = openSqliteStore(join(tmp, `bench-${durability}-${commitMode}.db`), {
+  const file = join(tmp, `bench-${durability}-${commitMode}.db`);
+  const store = openSqliteStore(file, {
     durability,
     commitMode,
     ...(maxGroupOps === undefined ? {} : { maxGroupOps: Number(maxGroupOps) }),
@@ -305,7 +306,12 @@ function sqliteSetup(durability: 'full' | 'normal', commitMode: 'grouped' | 'eac
     concurrency: commitMode === 'grouped' ? IN_FLIGHT : 1,
     ops: QUICK ? 2_000 : 20_000,
     clock,
-    close: () => store.close(),
+    close: async () => {
+      await store.close();
+      // Gone at once: otherwise the kernel writes the file's dirty pages back while the next rows
+      // run, and PostgreSQL's WAL flushes queue behind that writeback.
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+    },
   };
 }
 

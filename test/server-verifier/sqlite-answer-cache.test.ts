@@ -78,6 +78,21 @@ const usedKeys = (h: Harness) => h.store.listUsedKeys(CARD);
 
 const CARD_SUBJECT = { kind: 'card', id: CARD } as const;
 
+/** An HOTP token assigned to the user and activated (T-7) through `h` with code 0. */
+async function activeToken(h: Harness, u: { userId: string; nemIdNumber: string }) {
+  const engine = createOtpEngine(tokenSecret(1), 'sha1');
+  const code = (counter: number) => formatCode(engine.hotp(counter, 6), 6);
+  await h.verifier.registerTokens([{ serial: TOKEN_SERIAL, kind: 'hotp', secret: tokenSecret(1) }]);
+  await h.verifier.assignToken(u.userId, TOKEN_SERIAL);
+  const activation = await h.verifier.switchToToken((await startCard(h, u.nemIdNumber)).challengeId);
+  expect((await h.verifier.completeLogon(activation.challengeId, code(0))).tokenActivated).toBe(true);
+  const start = (via: Harness) =>
+    via.verifier
+      .startLogon({ userId: u.nemIdNumber, password: PASSWORD, providerId: BANK })
+      .then(tokenChallenge);
+  return { code, start, serial: TOKEN_SERIAL.replaceAll(' ', '') };
+}
+
 /** A key that is not the one printed next to the challenge's key number. */
 function wrongKey(secret: Uint8Array, c: { keyNumber: string }): string {
   const right = keyFor(secret, c.keyNumber);
@@ -242,6 +257,50 @@ for (const commitMode of ['grouped', 'each'] as const) {
         ),
       ).toBe('AUTH008');
       expect(await usedKeys(a)).toHaveLength(2);
+    });
+
+    it('refuses a token code behind a counter advanced through the same store, outside an answer', async () => {
+      const { a, u } = await twoStores(commitMode);
+      const { code, start, serial } = await activeToken(a, u);
+      // A keeps the token row after this answer (counter 1).
+      const t1 = await start(a);
+      const t2 = await start(a);
+      expect((await a.verifier.completeLogon(t1.challengeId, code(1))).factor).toBe('token');
+      expect(
+        await a.store.advanceTokenCounter(serial, 1, 5, {
+          driftSteps: 0,
+          pendingDriftSteps: null,
+          lastUsedAt: 0,
+        }),
+      ).toBe(true);
+      // Code 3 is in the window of the kept row, but behind the counter as it is now.
+      expect(await codeOf(a.verifier.completeLogon(t2.challengeId, code(3)))).toMatch(/^AUTH0(02|10)$/);
+      expect((await a.store.getToken(serial))?.lastCounter).toBe(5);
+      const t3 = await start(a);
+      expect((await a.verifier.completeLogon(t3.challengeId, code(6))).userId).toBe(u.userId);
+      expect((await a.store.getToken(serial))?.lastCounter).toBe(6);
+    });
+
+    it('refuses a token blocked through the same store, outside an answer (AUTH008), though A kept it active', async () => {
+      const { a, u } = await twoStores(commitMode);
+      const { code, start, serial } = await activeToken(a, u);
+      const t1 = await start(a);
+      const t2 = await start(a);
+      expect((await a.verifier.completeLogon(t1.challengeId, code(1))).factor).toBe('token');
+      expect(await a.store.setTokenState(serial, 'active', 'blocked', a.clock.now)).toBe(true);
+      expect(await codeOf(a.verifier.completeLogon(t2.challengeId, code(2)))).toBe('AUTH008');
+      expect((await a.store.getToken(serial))?.lastCounter).toBe(1);
+    });
+
+    it('keeps each accepted code as the counter for the next answers through A, and refuses every replay', async () => {
+      const { a, b, u } = await twoStores(commitMode);
+      const { code, start, serial } = await activeToken(a, u);
+      for (let counter = 1; counter <= 5; counter++) {
+        const [t, replay] = [await start(a), await start(a)];
+        expect((await a.verifier.completeLogon(t.challengeId, code(counter))).userId).toBe(u.userId);
+        expect(await codeOf(a.verifier.completeLogon(replay.challengeId, code(counter)))).toBe('AUTH010');
+        expect((await b.store.getToken(serial))?.lastCounter).toBe(counter);
+      }
     });
 
     it('refuses a token code replayed through A after the other store advanced the counter with it', async () => {

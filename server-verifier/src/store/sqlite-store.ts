@@ -78,6 +78,15 @@ interface CommitGroup {
   ops: number;
 }
 
+/** What `advanceReturning` gives back. */
+interface TokenAdvanceRow {
+  last_counter: number;
+  drift_steps: number;
+  pending_drift_steps: number | null;
+  resync_counter: number | null;
+  last_used_at: number | null;
+}
+
 /** Stores of this process with an open group, so one can make the others commit first. */
 const OPEN_GROUPS = new Set<SqliteStore>();
 
@@ -86,7 +95,7 @@ class Rollback extends Error {}
 
 /**
  * What an operation does. A write that changes a row the answer cache may hold (a user, card,
- * provider or lockout) drops that row from the cache itself, by key, before it writes.
+ * token, provider or lockout) drops that row from the cache itself, by key, before it writes.
  */
 type Access = 'read' | 'write';
 
@@ -474,10 +483,10 @@ export class SqliteStore implements ClosableStore {
 
   addTokens(tokens: readonly NewToken[]): Promise<'ok' | 'duplicate-serial'> {
     return this.op('write', () => {
-      // Tokens are not cached.
       try {
         return this.immediate(() => {
           for (const t of tokens) {
+            this.cache.forgetToken(t.serial);
             const r = this.s.insertToken.run(
               t.serial,
               t.kind,
@@ -514,7 +523,7 @@ export class SqliteStore implements ClosableStore {
 
   assignToken(serial: string, userId: string): Promise<AssignTokenResult> {
     return this.op('write', () => {
-      // Tokens are not cached.
+      this.cache.forgetToken(serial);
       return this.immediate((): AssignTokenResult => {
         const token = this.s.getToken.get(serial) as TokenRow | undefined;
         if (!token) return 'no-token';
@@ -529,7 +538,7 @@ export class SqliteStore implements ClosableStore {
 
   setTokenState(serial: string, from: TokenState, to: TokenState, now: number): Promise<boolean> {
     return this.op('write', () => {
-      // Tokens are not cached.
+      this.cache.forgetToken(serial);
       const activates = sqlBool(from === 'assigned' && to === 'active');
       try {
         return this.s.setTokenState.run({ serial, from, to, now, activates }).changes === 1;
@@ -548,6 +557,7 @@ export class SqliteStore implements ClosableStore {
     advance: TokenAdvance,
   ): Promise<boolean> {
     return this.op('write', () => {
+      this.cache.forgetToken(serial);
       if (!(newValue > expectedLast)) return false;
       // Compare-and-set in one statement: only the caller that still sees expectedLast writes.
       const r = this.s.advance.run({ serial, expectedLast, newValue, ...advance });
@@ -557,6 +567,7 @@ export class SqliteStore implements ClosableStore {
 
   setTokenResync(serial: string, counter: number | null): Promise<boolean> {
     return this.op('write', () => {
+      this.cache.forgetToken(serial);
       return this.s.setResync.run(counter, serial).changes === 1;
     });
   }
@@ -605,7 +616,7 @@ export class SqliteStore implements ClosableStore {
 
   /**
    * A challenge this connection made: its DELETE decides whether it still exists; the rows come
-   * from the cache or a point read each (the token always fresh). Undefined when not cached.
+   * from the cache or a point read each. Undefined when not cached.
    */
   private loadCached(id: string): LoadedChallenge | null | undefined {
     const c = this.cache.takeChallenge(id);
@@ -623,7 +634,11 @@ export class SqliteStore implements ClosableStore {
               nullable(s.getCard.get(cardSerial) as CardRow | undefined, toCard),
             ),
       token:
-        tokenSerial === null ? null : nullable(s.getToken.get(tokenSerial) as TokenRow | undefined, toToken),
+        tokenSerial === null
+          ? null
+          : this.cache.token(tokenSerial, () =>
+              nullable(s.getToken.get(tokenSerial) as TokenRow | undefined, toToken),
+            ),
       provider:
         providerId === null
           ? null
@@ -646,7 +661,7 @@ export class SqliteStore implements ClosableStore {
       token: rows.t ? toToken(rows.t) : null,
       provider: rows.p ? toProvider(rows.p) : null,
     };
-    this.cache.remember(loaded.user, loaded.card, loaded.provider);
+    this.cache.remember(loaded.user, loaded.card, loaded.token, loaded.provider);
     return loaded;
   }
 
@@ -681,7 +696,23 @@ export class SqliteStore implements ClosableStore {
     if (use.kind === 'card-key') return this.s.useKey.run(use.serial, use.keyNumber).changes === 1;
     if (!(use.newValue > use.expectedLast)) return false;
     const { serial, expectedLast, newValue, advance } = use;
-    return this.s.advance.run({ serial, expectedLast, newValue, ...advance }).changes === 1;
+    // The columns the compare-and-set wrote go into the kept row (exact: this statement is the
+    // write, and the kept row was checked under the same lock).
+    const row = this.s.advanceReturning.get({ serial, expectedLast, newValue, ...advance }) as
+      | TokenAdvanceRow
+      | undefined;
+    if (row === undefined) {
+      this.cache.forgetToken(serial);
+      return false;
+    }
+    this.cache.tokenAdvanced(serial, {
+      lastCounter: row.last_counter,
+      driftSteps: row.drift_steps,
+      pendingDriftSteps: row.pending_drift_steps,
+      resyncCounter: row.resync_counter,
+      lastUsedAt: row.last_used_at,
+    });
+    return true;
   }
 
   purgeExpiredChallenges(now: number): Promise<number> {

@@ -1,14 +1,15 @@
 /**
  * What the SQLite store's answerChallenge would otherwise read back from the file: the challenges
- * this connection made, the user, card and provider rows it read for earlier answers, the lockout
- * state of the factors it settled, and how many keys of a card are used. Tokens are not kept:
- * every right code moves the token's counter.
+ * this connection made, the user, card, token and provider rows it read for earlier answers, the
+ * lockout state of the factors it settled, and how many keys of a card are used.
  *
  * Exact, not advice: entries are only used under the write lock, after `validate` has seen that no
  * other connection committed since they were read (SQLite's data_version); every write of this
- * connection to a user, card, provider or lockout row drops that row first (SqliteStore:
- * forgetUser, forgetCard, forgetProvider, forgetLockout), and a key used outside an answer drops
- * its card's count (useCardKey). A challenge is only used after its DELETE removed the row, so
+ * connection to a user, card, token, provider or lockout row drops that row first (SqliteStore:
+ * forgetUser, forgetCard, forgetToken, forgetProvider, forgetLockout), except the counter advance
+ * of an accepted code, which writes what that statement returned into the kept row
+ * (`tokenAdvanced`); and a key
+ * used outside an answer drops its card's count (useCardKey). A challenge is only used after its DELETE removed the row, so
  * one consumed or purged elsewhere is never answered.
  */
 import type {
@@ -17,6 +18,7 @@ import type {
   LockoutState,
   LockoutSubject,
   ProviderRecord,
+  TokenRecord,
   UserRecord,
 } from '../store.js';
 
@@ -49,10 +51,17 @@ class Bounded<V> {
   }
 }
 
+/** The columns a counter advance writes. */
+export type TokenAdvanced = Pick<
+  TokenRecord,
+  'lastCounter' | 'driftSteps' | 'pendingDriftSteps' | 'resyncCounter' | 'lastUsedAt'
+>;
+
 export class SqliteAnswerCache {
   private readonly challenges: Bounded<ChallengeRecord>;
   private readonly users: Bounded<UserRecord>;
   private readonly cards: Bounded<CardRecord>;
+  private readonly tokens: Bounded<TokenRecord>;
   private readonly providers: Bounded<ProviderRecord>;
   /** Lockout state by subject (see `lockoutKey`); frozen, so it is handed out as it is. */
   private readonly lockouts: Bounded<LockoutState>;
@@ -65,6 +74,7 @@ export class SqliteAnswerCache {
     this.challenges = new Bounded(limit);
     this.users = new Bounded(limit);
     this.cards = new Bounded(limit);
+    this.tokens = new Bounded(limit);
     this.providers = new Bounded(limit);
     this.lockouts = new Bounded(limit);
     this.usedKeys = new Bounded(limit);
@@ -84,6 +94,7 @@ export class SqliteAnswerCache {
   clearRows(): void {
     this.users.clear();
     this.cards.clear();
+    this.tokens.clear();
     this.providers.clear();
     this.lockouts.clear();
     this.usedKeys.clear();
@@ -113,6 +124,19 @@ export class SqliteAnswerCache {
 
   forgetCard(serial: string): void {
     this.cards.take(serial);
+  }
+
+  forgetToken(serial: string): void {
+    this.tokens.take(serial);
+  }
+
+  /**
+   * This connection has just advanced the token's counter, in the transaction that read the kept
+   * row: `written` is what that statement wrote, so the kept row plus it is the row as it is now.
+   */
+  tokenAdvanced(serial: string, written: TokenAdvanced): void {
+    const kept = this.tokens.get(serial);
+    if (kept !== undefined) this.tokens.set(serial, { ...kept, ...written });
   }
 
   forgetProvider(id: string): void {
@@ -148,6 +172,10 @@ export class SqliteAnswerCache {
     return copyOf(this.cards, serial, read, copyCard);
   }
 
+  token(serial: string, read: () => TokenRecord | null): TokenRecord | null {
+    return copyOf(this.tokens, serial, read, copyToken);
+  }
+
   provider(id: string, read: () => ProviderRecord | null): ProviderRecord | null {
     return copyOf(this.providers, id, read, copyProvider);
   }
@@ -164,9 +192,15 @@ export class SqliteAnswerCache {
   }
 
   /** Rows the store read itself (the joined read), for the next answers. */
-  remember(user: UserRecord | null, card: CardRecord | null, provider: ProviderRecord | null): void {
+  remember(
+    user: UserRecord | null,
+    card: CardRecord | null,
+    token: TokenRecord | null,
+    provider: ProviderRecord | null,
+  ): void {
     if (user !== null) this.users.set(user.id, copyUser(user));
     if (card !== null) this.cards.set(card.serial, copyCard(card));
+    if (token !== null) this.tokens.set(token.serial, copyToken(token));
     if (provider !== null) this.providers.set(provider.id, copyProvider(provider));
   }
 }
@@ -176,6 +210,7 @@ const lockoutKey = (s: LockoutSubject): string => `${s.kind}:${s.id}`;
 // Records handed out are copies (the Store contract), and so are the ones kept.
 const copyUser = (u: UserRecord): UserRecord => ({ ...u });
 const copyCard = (k: CardRecord): CardRecord => ({ ...k, secretCiphertext: k.secretCiphertext.slice() });
+const copyToken = (t: TokenRecord): TokenRecord => ({ ...t, secretCiphertext: t.secretCiphertext.slice() });
 const copyProvider = (p: ProviderRecord): ProviderRecord => ({ ...p });
 
 /** A copy of the cached row, or of the row `read` finds (kept for next time); null if none. */

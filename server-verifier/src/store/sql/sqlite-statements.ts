@@ -37,6 +37,8 @@ export interface SqliteStatements {
   readonly assignToken: Statement;
   readonly setTokenState: Statement;
   readonly advance: Statement;
+  /** `advance`, returning the columns it wrote (for the answer cache). */
+  readonly advanceReturning: Statement;
   readonly setResync: Statement;
   readonly insertChallenge: Statement;
   readonly getChallenge: Statement;
@@ -52,6 +54,11 @@ export interface SqliteStatements {
   readonly listAudit: Statement;
   readonly listAuditNewest: Statement;
 }
+
+/** Compare-and-set of a token's counter: only the caller that still sees `expectedLast` writes. */
+const ADVANCE_TOKEN = `UPDATE tokens SET last_counter = @newValue, drift_steps = @driftSteps,
+    pending_drift_steps = @pendingDriftSteps, last_used_at = @lastUsedAt, resync_counter = NULL
+  WHERE serial = @serial AND last_counter = @expectedLast`;
 
 /** Prepares every statement once per connection. */
 export function prepareSqliteStatements(db: Database.Database): SqliteStatements {
@@ -125,9 +132,10 @@ export function prepareSqliteStatements(db: Database.Database): SqliteStatements
     setTokenState: p(`UPDATE tokens SET state = @to,
         activated_at = CASE WHEN @activates THEN @now ELSE activated_at END
       WHERE serial = @serial AND state = @from`),
-    advance: p(`UPDATE tokens SET last_counter = @newValue, drift_steps = @driftSteps,
-        pending_drift_steps = @pendingDriftSteps, last_used_at = @lastUsedAt, resync_counter = NULL
-      WHERE serial = @serial AND last_counter = @expectedLast`),
+    advance: p(ADVANCE_TOKEN),
+    advanceReturning: p(
+      `${ADVANCE_TOKEN} RETURNING last_counter, drift_steps, pending_drift_steps, resync_counter, last_used_at`,
+    ),
     setResync: p('UPDATE tokens SET resync_counter = ? WHERE serial = ?'),
     insertChallenge:
       p(`INSERT INTO challenges (id, user_id, purpose, factor, card_serial, key_number, token_serial,
