@@ -560,7 +560,8 @@ export class SqliteStore implements ClosableStore {
       this.cache.forgetToken(serial);
       if (!(newValue > expectedLast)) return false;
       // Compare-and-set in one statement: only the caller that still sees expectedLast writes.
-      const r = this.s.advance.run({ serial, expectedLast, newValue, ...advance });
+      const { driftSteps, pendingDriftSteps, lastUsedAt } = advance;
+      const r = this.s.advance.run(newValue, driftSteps, pendingDriftSteps, lastUsedAt, serial, expectedLast);
       return r.changes === 1;
     });
   }
@@ -698,9 +699,15 @@ export class SqliteStore implements ClosableStore {
     const { serial, expectedLast, newValue, advance } = use;
     // The columns the compare-and-set wrote go into the kept row (exact: this statement is the
     // write, and the kept row was checked under the same lock).
-    const row = this.s.advanceReturning.get({ serial, expectedLast, newValue, ...advance }) as
-      | TokenAdvanceRow
-      | undefined;
+    const { driftSteps, pendingDriftSteps, lastUsedAt } = advance;
+    const row = this.s.advanceReturning.get(
+      newValue,
+      driftSteps,
+      pendingDriftSteps,
+      lastUsedAt,
+      serial,
+      expectedLast,
+    ) as TokenAdvanceRow | undefined;
     if (row === undefined) {
       this.cache.forgetToken(serial);
       return false;

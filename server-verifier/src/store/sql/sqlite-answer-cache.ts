@@ -15,6 +15,7 @@
 import type {
   CardRecord,
   ChallengeRecord,
+  LockoutKind,
   LockoutState,
   LockoutSubject,
   ProviderRecord,
@@ -63,8 +64,8 @@ export class SqliteAnswerCache {
   private readonly cards: Bounded<CardRecord>;
   private readonly tokens: Bounded<TokenRecord>;
   private readonly providers: Bounded<ProviderRecord>;
-  /** Lockout state by subject (see `lockoutKey`); frozen, so it is handed out as it is. */
-  private readonly lockouts: Bounded<LockoutState>;
+  /** Lockout state by kind, then subject id; frozen, so it is handed out as it is. */
+  private readonly lockouts: Readonly<Record<LockoutKind, Bounded<LockoutState>>>;
   /** Used keys per card serial. */
   private readonly usedKeys: Bounded<number>;
   /** data_version when the rows were read; null before the first answer. */
@@ -76,7 +77,8 @@ export class SqliteAnswerCache {
     this.cards = new Bounded(limit);
     this.tokens = new Bounded(limit);
     this.providers = new Bounded(limit);
-    this.lockouts = new Bounded(limit);
+    // A map per kind: keyed by the id string itself, a lookup builds no key string.
+    this.lockouts = { password: new Bounded(limit), card: new Bounded(limit), token: new Bounded(limit) };
     this.usedKeys = new Bounded(limit);
   }
 
@@ -96,7 +98,7 @@ export class SqliteAnswerCache {
     this.cards.clear();
     this.tokens.clear();
     this.providers.clear();
-    this.lockouts.clear();
+    for (const kept of Object.values(this.lockouts)) kept.clear();
     this.usedKeys.clear();
   }
 
@@ -144,7 +146,7 @@ export class SqliteAnswerCache {
   }
 
   forgetLockout(subject: LockoutSubject): void {
-    this.lockouts.take(lockoutKey(subject));
+    this.lockouts[subject.kind].take(subject.id);
   }
 
   forgetUsedKeys(serial: string): void {
@@ -182,11 +184,11 @@ export class SqliteAnswerCache {
 
   /** The subject's lockout state, kept or read by `read`. */
   lockout(subject: LockoutSubject, read: () => LockoutState): LockoutState {
-    const key = lockoutKey(subject);
-    let state = this.lockouts.get(key);
+    const kept = this.lockouts[subject.kind];
+    let state = kept.get(subject.id);
     if (state === undefined) {
       state = Object.freeze({ ...read() });
-      this.lockouts.set(key, state);
+      kept.set(subject.id, state);
     }
     return state;
   }
@@ -204,8 +206,6 @@ export class SqliteAnswerCache {
     if (provider !== null) this.providers.set(provider.id, copyProvider(provider));
   }
 }
-
-const lockoutKey = (s: LockoutSubject): string => `${s.kind}:${s.id}`;
 
 // Records handed out are copies (the Store contract), and so are the ones kept.
 const copyUser = (u: UserRecord): UserRecord => ({ ...u });
