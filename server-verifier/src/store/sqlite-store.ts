@@ -214,9 +214,15 @@ export class SqliteStore implements ClosableStore {
     // commit that only this blocked event loop could run: commit every other open group first.
     for (const other of OPEN_GROUPS) if (other !== this) other.commitGroup();
     this.db.exec('BEGIN IMMEDIATE');
-    // The write lock is held until COMMIT, so no other connection can commit in between: one look
-    // at data_version serves every answer in the group.
-    this.cache.validate(this.s.dataVersion.get() as number);
+    try {
+      // The write lock is held until COMMIT, so no other connection can commit in between: one
+      // look at data_version serves every answer in the group.
+      this.cache.validate(this.s.dataVersion.get() as number);
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      this.cache.clearAll();
+      throw err;
+    }
     let settle!: (err?: unknown) => void;
     const committed = new Promise<void>((resolve, reject) => {
       settle = (err) => (err === undefined ? resolve() : reject(err));

@@ -4,13 +4,13 @@
  * lockout state of the factors it settled, and how many keys of a card are used.
  *
  * Exact, not advice: entries are only used under the write lock, after `validate` has seen that no
- * other connection committed since they were read (SQLite's data_version); every write of this
+ * other connection committed since they were read (SQLite's data_version). Every write of this
  * connection to a user, card, token, provider or lockout row drops that row first (SqliteStore:
- * forgetUser, forgetCard, forgetToken, forgetProvider, forgetLockout), except the counter advance
- * of an accepted code, which writes what that statement returned into the kept row
- * (`tokenAdvanced`); and a key
- * used outside an answer drops its card's count (useCardKey). A challenge is only used after its DELETE removed the row, so
- * one consumed or purged elsewhere is never answered.
+ * forgetUser, forgetCard, forgetToken, forgetProvider, forgetLockout); the one exception is the
+ * counter advance of an accepted code, which writes what that statement returned into the kept
+ * row (`tokenAdvanced`). A key used outside an answer drops its card's count (useCardKey). A
+ * challenge is only used after its DELETE removed the row, so one consumed or purged elsewhere is
+ * never answered.
  */
 import type {
   CardRecord,
