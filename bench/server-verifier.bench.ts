@@ -9,7 +9,9 @@
  * atomically (use the key or advance the counter by compare-and-set, reset or count failures, write
  * the audit line). Challenges are made (password step) between the timed batches, by the instance
  * that answers them (session affinity). Every row says how many verifications are in flight. Each
- * figure is the median of three measurements (one with NEMID_BENCH_QUICK=1).
+ * figure is the median of three measurements (one with NEMID_BENCH_QUICK=1). The clients (card
+ * holders, key displays) build one engine per card or device, once, so the client side leaves no
+ * garbage for the verifier's heap to collect in the timed part.
  *
  * Re-run: npx tsc -b && npx tsx bench/server-verifier.bench.ts
  *   PostgreSQL from NEMID_BENCH_PG or NEMID_TEST_PG (default postgres://nemid:nemid@127.0.0.1:5432/nemid_test);
