@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCardEngine, formatCode } from '@nemid-sim/core';
 import {
@@ -178,8 +178,20 @@ describe('nemid card print', () => {
       stderr += String(c);
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    // Interrupt once the temporary file has appeared, i.e. while the PDF is being written.
-    while (!readdirSync(work).some((f) => f.endsWith('.tmp'))) await new Promise((r) => setTimeout(r, 20));
+    // Interrupt the moment the temporary file appears: it may still be being created, before the
+    // PDF is written (the command must clean up then too, not leave it behind).
+    await new Promise<void>((resolve) => {
+      const hasTemp = () => readdirSync(work).some((f) => f.endsWith('.tmp'));
+      const watcher = watch(work, () => {
+        if (!hasTemp()) return;
+        watcher.close();
+        resolve();
+      });
+      if (hasTemp()) {
+        watcher.close();
+        resolve();
+      }
+    });
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(stderr).toMatch(/interrupted; no output written/);

@@ -90,11 +90,20 @@ export function registerCardPrintCommand(card: Command): void {
     } else if (format === 'txt') {
       await writeFileAtomic(opts.out, cards.map((c) => renderText(c)).join('\n'), { overwrite });
     } else {
-      const target = await openAtomicStream(opts.out, { overwrite });
+      // Listening before the temporary file exists: Ctrl-C while it is being made removes it too.
+      const signals = cleanUpOnSignal();
+      let target: Awaited<ReturnType<typeof openAtomicStream>>;
+      try {
+        target = await openAtomicStream(opts.out, { overwrite });
+      } catch (err) {
+        signals.stop();
+        throw err;
+      }
       const progress = progressBar(process.stderr, cards.length);
-      const stopOnSignal = cleanUpOnSignal(() => {
+      const opened = target;
+      signals.ready(() => {
         progress.stop();
-        target.abortNow();
+        opened.abortNow();
       });
       try {
         await renderPdf(cards, target.stream, {
@@ -108,7 +117,7 @@ export function registerCardPrintCommand(card: Command): void {
         await target.abort();
         throw err;
       } finally {
-        stopOnSignal();
+        signals.stop();
         progress.stop();
       }
     }
@@ -120,19 +129,32 @@ export function registerCardPrintCommand(card: Command): void {
 
 /**
  * A 10,000-card run takes a while and may be interrupted: on Ctrl-C (or SIGTERM) the partial
- * temporary file is removed before exiting, so nothing half-written is left. Returns the function that
- * removes the handlers again.
+ * temporary file is removed before exiting, so nothing half-written is left. The handlers go in
+ * before the temporary file is made; a signal that comes while it is being made is acted on once
+ * `ready` hands over the clean-up (exiting at once could leave the file the open is creating).
  */
-function cleanUpOnSignal(cleanUp: () => void): () => void {
-  const handler = (signal: NodeJS.Signals) => {
-    cleanUp();
+function cleanUpOnSignal(): { ready(cleanUp: () => void): void; stop(): void } {
+  let cleanUp: (() => void) | null = null;
+  let pending: NodeJS.Signals | null = null;
+  const exit = (signal: NodeJS.Signals, clean: () => void): never => {
+    clean();
     process.stderr.write('\nnemid: interrupted; no output written\n');
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
+  const handler = (signal: NodeJS.Signals) => {
+    if (cleanUp === null) pending = signal;
+    else exit(signal, cleanUp);
+  };
   process.once('SIGINT', handler);
   process.once('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
+  return {
+    ready(clean) {
+      cleanUp = clean;
+      if (pending !== null) exit(pending, clean);
+    },
+    stop() {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
   };
 }
