@@ -305,17 +305,8 @@ for (const commitMode of ['grouped', 'each'] as const) {
 
     it('refuses a token code replayed through A after the other store advanced the counter with it', async () => {
       const { a, b, u } = await twoStores(commitMode);
-      const engine = createOtpEngine(tokenSecret(1), 'sha1');
-      const code = (counter: number) => formatCode(engine.hotp(counter, 6), 6);
-      await a.verifier.registerTokens([{ serial: TOKEN_SERIAL, kind: 'hotp', secret: tokenSecret(1) }]);
-      await a.verifier.assignToken(u.userId, TOKEN_SERIAL);
-      // Activate (T-7) with code 0 through A.
-      const activation = await a.verifier.switchToToken((await startCard(a, u.nemIdNumber)).challengeId);
-      expect((await a.verifier.completeLogon(activation.challengeId, code(0))).tokenActivated).toBe(true);
-      const start = (h: Harness) =>
-        h.verifier
-          .startLogon({ userId: u.nemIdNumber, password: PASSWORD, providerId: BANK })
-          .then(tokenChallenge);
+      // Activated (T-7) with code 0 through A.
+      const { code, start, serial } = await activeToken(a, u);
       // Two token challenges through A; the first answered through A (code 1) warms its cache.
       const t1 = await start(a);
       const t2 = await start(a);
@@ -325,11 +316,11 @@ for (const commitMode of ['grouped', 'each'] as const) {
       expect((await b.verifier.completeLogon(tb.challengeId, code(2))).userId).toBe(u.userId);
       // The same code through A's kept challenge: a replay.
       expect(await codeOf(a.verifier.completeLogon(t2.challengeId, code(2)))).toBe('AUTH010');
-      expect((await a.store.getToken(TOKEN_SERIAL.replaceAll(' ', '')))?.lastCounter).toBe(2);
+      expect((await a.store.getToken(serial))?.lastCounter).toBe(2);
       // The next code is still good through A.
       const t3 = await start(a);
       expect((await a.verifier.completeLogon(t3.challengeId, code(3))).userId).toBe(u.userId);
-      expect((await b.store.getToken(TOKEN_SERIAL.replaceAll(' ', '')))?.lastCounter).toBe(3);
+      expect((await b.store.getToken(serial))?.lastCounter).toBe(3);
     });
   });
 }

@@ -78,7 +78,7 @@ interface CommitGroup {
   ops: number;
 }
 
-/** What `advanceReturning` gives back. */
+/** What the `advance` statement gives back: the columns it wrote. */
 interface TokenAdvanceRow {
   last_counter: number;
   drift_steps: number;
@@ -564,11 +564,7 @@ export class SqliteStore implements ClosableStore {
   ): Promise<boolean> {
     return this.op('write', () => {
       this.cache.forgetToken(serial);
-      if (!(newValue > expectedLast)) return false;
-      // Compare-and-set in one statement: only the caller that still sees expectedLast writes.
-      const { driftSteps, pendingDriftSteps, lastUsedAt } = advance;
-      const r = this.s.advance.run(newValue, driftSteps, pendingDriftSteps, lastUsedAt, serial, expectedLast);
-      return r.changes === 1;
+      return this.advanceCounter(serial, expectedLast, newValue, advance) !== undefined;
     });
   }
 
@@ -701,19 +697,10 @@ export class SqliteStore implements ClosableStore {
 
   private makeUse(use: AnswerUse): boolean {
     if (use.kind === 'card-key') return this.s.useKey.run(use.serial, use.keyNumber).changes === 1;
-    if (!(use.newValue > use.expectedLast)) return false;
     const { serial, expectedLast, newValue, advance } = use;
     // The columns the compare-and-set wrote go into the kept row (exact: this statement is the
     // write, and the kept row was checked under the same lock).
-    const { driftSteps, pendingDriftSteps, lastUsedAt } = advance;
-    const row = this.s.advanceReturning.get(
-      newValue,
-      driftSteps,
-      pendingDriftSteps,
-      lastUsedAt,
-      serial,
-      expectedLast,
-    ) as TokenAdvanceRow | undefined;
+    const row = this.advanceCounter(serial, expectedLast, newValue, advance);
     if (row === undefined) {
       this.cache.forgetToken(serial);
       return false;
@@ -726,6 +713,23 @@ export class SqliteStore implements ClosableStore {
       lastUsedAt: row.last_used_at,
     });
     return true;
+  }
+
+  /**
+   * Compare-and-set of a token's counter in one statement: only the caller that still sees
+   * `expectedLast` writes, and only forwards. The columns written, or undefined when it did not.
+   */
+  private advanceCounter(
+    serial: string,
+    expectedLast: number,
+    newValue: number,
+    advance: TokenAdvance,
+  ): TokenAdvanceRow | undefined {
+    if (!(newValue > expectedLast)) return undefined;
+    const { driftSteps, pendingDriftSteps, lastUsedAt } = advance;
+    return this.s.advance.get(newValue, driftSteps, pendingDriftSteps, lastUsedAt, serial, expectedLast) as
+      | TokenAdvanceRow
+      | undefined;
   }
 
   purgeExpiredChallenges(now: number): Promise<number> {

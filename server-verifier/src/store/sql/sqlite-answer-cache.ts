@@ -182,12 +182,12 @@ export class SqliteAnswerCache {
     return copyOf(this.providers, id, read, copyProvider);
   }
 
-  /** The subject's lockout state, kept or read by `read`. */
+  /** The subject's lockout state, kept or read by `read` (which returns a fresh object to keep). */
   lockout(subject: LockoutSubject, read: () => LockoutState): LockoutState {
     const kept = this.lockouts[subject.kind];
     let state = kept.get(subject.id);
     if (state === undefined) {
-      state = Object.freeze({ ...read() });
+      state = Object.freeze(read());
       kept.set(subject.id, state);
     }
     return state;

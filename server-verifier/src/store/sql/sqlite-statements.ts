@@ -36,9 +36,8 @@ export interface SqliteStatements {
   readonly heldToken: Statement;
   readonly assignToken: Statement;
   readonly setTokenState: Statement;
+  /** Returns the columns it wrote (for the answer cache), or no row when the compare failed. */
   readonly advance: Statement;
-  /** `advance`, returning the columns it wrote (for the answer cache). */
-  readonly advanceReturning: Statement;
   readonly setResync: Statement;
   readonly insertChallenge: Statement;
   readonly getChallenge: Statement;
@@ -54,15 +53,6 @@ export interface SqliteStatements {
   readonly listAudit: Statement;
   readonly listAuditNewest: Statement;
 }
-
-/**
- * Compare-and-set of a token's counter: only the caller that still sees `expectedLast` writes.
- * Positional (new value, drift steps, pending drift steps, last used at, serial, expected last):
- * binding by position saves building an object per verification.
- */
-const ADVANCE_TOKEN = `UPDATE tokens SET last_counter = ?, drift_steps = ?, pending_drift_steps = ?,
-    last_used_at = ?, resync_counter = NULL
-  WHERE serial = ? AND last_counter = ?`;
 
 /** Prepares every statement once per connection. */
 export function prepareSqliteStatements(db: Database.Database): SqliteStatements {
@@ -136,10 +126,13 @@ export function prepareSqliteStatements(db: Database.Database): SqliteStatements
     setTokenState: p(`UPDATE tokens SET state = @to,
         activated_at = CASE WHEN @activates THEN @now ELSE activated_at END
       WHERE serial = @serial AND state = @from`),
-    advance: p(ADVANCE_TOKEN),
-    advanceReturning: p(
-      `${ADVANCE_TOKEN} RETURNING last_counter, drift_steps, pending_drift_steps, resync_counter, last_used_at`,
-    ),
+    // Compare-and-set: only the caller that still sees the expected counter (the last value) writes.
+    // Bound by position (new value, drift steps, pending drift steps, last used at, serial, expected
+    // counter), which saves building an object per verification.
+    advance: p(`UPDATE tokens SET last_counter = ?, drift_steps = ?, pending_drift_steps = ?,
+        last_used_at = ?, resync_counter = NULL
+      WHERE serial = ? AND last_counter = ?
+      RETURNING last_counter, drift_steps, pending_drift_steps, resync_counter, last_used_at`),
     setResync: p('UPDATE tokens SET resync_counter = ? WHERE serial = ?'),
     insertChallenge:
       p(`INSERT INTO challenges (id, user_id, purpose, factor, card_serial, key_number, token_serial,
