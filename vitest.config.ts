@@ -2,7 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const src = (file: string): string => fileURLToPath(new URL(`./${file}`, import.meta.url));
-const pkg = (name: string, file: string) => ({ find: new RegExp(`^@nemid-sim/${name}$`), replacement: src(file) });
+const pkg = (name: string, file: string) => ({
+  find: new RegExp(`^@nemid-sim/${name}$`),
+  replacement: src(file),
+});
 
 // Tests run against the sources, so a test never sees a stale build.
 export default defineConfig({

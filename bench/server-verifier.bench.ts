@@ -34,9 +34,15 @@ import {
   formatCode,
   type OtpEngine,
 } from '@nemid-sim/core';
-import { type ChallengeView, type ClosableStore, createMemoryStore, createVerifier, type Verifier } from '@nemid-sim/server-verifier';
-import { openSqliteStore } from '@nemid-sim/server-verifier/sqlite';
+import {
+  type ChallengeView,
+  type ClosableStore,
+  createMemoryStore,
+  createVerifier,
+  type Verifier,
+} from '@nemid-sim/server-verifier';
 import { openPostgresStore } from '@nemid-sim/server-verifier/postgres';
+import { openSqliteStore } from '@nemid-sim/server-verifier/sqlite';
 import pg from 'pg';
 
 const QUICK = process.env.NEMID_BENCH_QUICK === '1';

@@ -13,7 +13,11 @@ export interface ProfilePatch {
 }
 
 /** S-1: the personal details kept (name, address, and if given mobile number and e-mail). */
-export async function updateProfile(ctx: VerifierContext, userId: string, patch: ProfilePatch): Promise<void> {
+export async function updateProfile(
+  ctx: VerifierContext,
+  userId: string,
+  patch: ProfilePatch,
+): Promise<void> {
   if (patch.name !== undefined && patch.name.trim() === '') throw invalid('a name is needed');
   await changeUser(ctx, userId, 'profile-updated', (u) => ({
     ...u,
@@ -30,7 +34,11 @@ export async function setSiteLogging(ctx: VerifierContext, userId: string, on: b
 }
 
 /** KC-3: keys left on the current card at which a new card is ordered. */
-export async function setReorderThreshold(ctx: VerifierContext, userId: string, keysLeft: number): Promise<void> {
+export async function setReorderThreshold(
+  ctx: VerifierContext,
+  userId: string,
+  keysLeft: number,
+): Promise<void> {
   if (!(Number.isInteger(keysLeft) && keysLeft >= 0 && keysLeft < CARD_SLOTS)) {
     throw invalid(`the threshold is a whole number of keys from 0 to ${CARD_SLOTS - 1}`);
   }
@@ -68,7 +76,9 @@ export async function deleteNemId(ctx: VerifierContext, userId: string): Promise
       alias: null,
       siteLogOptIn: false,
     };
-    const cards: CardRecord[] = rows.cards.filter((c) => c.status === 'active').map((c) => ({ ...c, status: 'blocked' }));
+    const cards: CardRecord[] = rows.cards
+      .filter((c) => c.status === 'active')
+      .map((c) => ({ ...c, status: 'blocked' }));
     const tokens: TokenRecord[] = rows.heldToken === null ? [] : [{ ...rows.heldToken, state: 'retired' }];
     const line = auditEntry(now, user, {}, 'none', 'nemid-deleted', 'ok');
     return { result: cards, writes: { update: { users: [gone], cards, tokens }, insert: { audit: [line] } } };

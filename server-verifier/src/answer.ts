@@ -7,8 +7,14 @@ import { type ErrorCode, VerifierError } from './errors.js';
 import type { FactorVerdict } from './factor-verdict.js';
 import { timeOrderedId } from './runtime.js';
 import { formatCardSerial } from './serials.js';
+import type {
+  CardRecord,
+  ChallengePurpose,
+  ChallengeRecord,
+  ProviderRecord,
+  UserRecord,
+} from './store/records.js';
 import type { AnswerRows, Decision } from './store/store.js';
-import type { CardRecord, ChallengePurpose, ChallengeRecord, ProviderRecord, UserRecord } from './store/records.js';
 import { decideTokenAnswer } from './token-answer.js';
 import type { VerifierEvent } from './views.js';
 

@@ -1,12 +1,12 @@
-import { CARD_KEY_DIGITS, codesEqual, parseCode } from '@nemid-sim/core';
 import type { CardEngine } from '@nemid-sim/core';
+import { CARD_KEY_DIGITS, codesEqual, parseCode } from '@nemid-sim/core';
 import type { Engines } from './card-engines.js';
 import { isSlotUsed, keysLeft, usedSlots, withSlotUsed } from './card-slots.js';
 import type { VerifierContext } from './context.js';
 import { type FactorVerdict, refused } from './factor-verdict.js';
 import { afterSuccess, countFailure, isLocked } from './lockout.js';
-import type { CardRecord, ChallengeRecord, UserRecord } from './store/records.js';
 import { formatCardSerial } from './serials.js';
+import type { CardRecord, ChallengeRecord, UserRecord } from './store/records.js';
 import type { VerifierEvent } from './views.js';
 
 /**
@@ -84,5 +84,11 @@ export function cardBlocked(
   reason: 'lost' | 'found' | 'revoked' | 'deleted',
   now: number,
 ): VerifierEvent {
-  return { type: 'card-blocked', userId: card.userId, cardNumber: formatCardSerial(card.serial), reason, at: now };
+  return {
+    type: 'card-blocked',
+    userId: card.userId,
+    cardNumber: formatCardSerial(card.serial),
+    reason,
+    at: now,
+  };
 }

@@ -22,7 +22,11 @@ export interface CardKeyChoice {
  * KC-1, KC-3: the current card is the user's first active card by issue order; the key is a
  * uniformly random unused one. A quarantined current card is AUTH004; no active card is AUTH006.
  */
-export async function chooseCardKey(ctx: VerifierContext, engines: Engines, userId: string): Promise<CardKeyChoice> {
+export async function chooseCardKey(
+  ctx: VerifierContext,
+  engines: Engines,
+  userId: string,
+): Promise<CardKeyChoice> {
   const card = (await ctx.store.listCards(userId)).find((c) => c.status === 'active');
   if (card === undefined) throw new VerifierError('AUTH006');
   if (isLocked(card.lockout, ctx.clock())) throw new VerifierError('AUTH004', undefined, { factor: 'card' });

@@ -33,7 +33,9 @@ export async function audit(
   action: string,
   outcome: string,
 ): Promise<void> {
-  await ctx.store.write({ insert: { audit: [auditEntry(ctx.clock(), user, origin, factor, action, outcome)] } });
+  await ctx.store.write({
+    insert: { audit: [auditEntry(ctx.clock(), user, origin, factor, action, outcome)] },
+  });
 }
 
 /** One audit line (S-1): the website only for a user who opted in; nothing secret. */

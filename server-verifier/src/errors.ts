@@ -69,7 +69,12 @@ export class VerifierError extends Error {
     readonly detail?: string,
     options: VerifierErrorOptions = {},
   ) {
-    const factorText = options.factor === 'token' ? TOKEN_TEXTS[code] : options.factor === 'card' ? CARD_TEXTS[code] : undefined;
+    const factorText =
+      options.factor === 'token'
+        ? TOKEN_TEXTS[code]
+        : options.factor === 'card'
+          ? CARD_TEXTS[code]
+          : undefined;
     const text = factorText ?? ERROR_TEXTS[code];
     // A detail is the more precise sentence, so it replaces the generic text instead of trailing it.
     super(detail === undefined ? text : sentence(detail), { cause: options.cause });

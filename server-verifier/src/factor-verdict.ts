@@ -1,4 +1,4 @@
-import { VerifierError, type ErrorCode } from './errors.js';
+import { type ErrorCode, VerifierError } from './errors.js';
 import type { CardRecord, TokenRecord } from './store/records.js';
 import type { VerifierEvent } from './views.js';
 

@@ -10,7 +10,9 @@ const SETTING = 'master-key-check';
  * gets WRONG_MASTER_KEY instead of a verifier that fails every log-on.
  */
 export async function checkMasterKey(ctx: VerifierContext): Promise<'ok' | 'claimed'> {
-  const value = createHmac('sha256', ctx.keys.keyCheck).update('nemid-sim master key check').digest('base64url');
+  const value = createHmac('sha256', ctx.keys.keyCheck)
+    .update('nemid-sim master key check')
+    .digest('base64url');
   const before = await ctx.store.getSetting(SETTING);
   const kept = before ?? (await ctx.store.initSetting(SETTING, value));
   const a = Buffer.from(kept);

@@ -28,7 +28,10 @@ export function countFailure(
       state: { failures: 0, lockedUntil: now + policy.lockMs, locks: current.locks + 1, blocked: false },
     };
   }
-  return { outcome: 'counted', state: { failures: 0, lockedUntil: null, locks: current.locks, blocked: true } };
+  return {
+    outcome: 'counted',
+    state: { failures: 0, lockedUntil: null, locks: current.locks, blocked: true },
+  };
 }
 
 /** A lock in force at `now` (one whose time has passed is not). */

@@ -40,7 +40,11 @@ interface Reserved {
  * The attempt that locks is LOCK001, tries while locked are LOCK001, the attempt that blocks is
  * LOCK002, tries after that AUTH007.
  */
-export async function checkPassword(ctx: VerifierContext, loginText: string, password: string): Promise<PasswordCheck> {
+export async function checkPassword(
+  ctx: VerifierContext,
+  loginText: string,
+  password: string,
+): Promise<PasswordCheck> {
   const id = parseLoginId(loginText);
   const userId = id === null ? null : await ctx.store.findUserId(id.kind, id.value);
   const found = userId === null ? null : await ctx.store.getUser(userId);
@@ -60,7 +64,8 @@ export async function checkPassword(ctx: VerifierContext, loginText: string, pas
   if (!right || known === null) {
     if (r.state.blocked) return fail('LOCK002');
     if (r.state.lockedUntil !== null) {
-      if (known !== null) ctx.emit({ type: 'password-locked', userId: known.id, until: r.state.lockedUntil, at: now });
+      if (known !== null)
+        ctx.emit({ type: 'password-locked', userId: known.id, until: r.state.lockedUntil, at: now });
       return fail('LOCK001');
     }
     return fail('AUTH001');

@@ -17,7 +17,11 @@ export function sealPassword(box: SecretBox, userId: string, hash: string, isPin
   return box.seal(encoder.encode(`${isPin ? 'pin' : 'pwd'}:${hash}`), context(userId));
 }
 
-export function openPassword(box: SecretBox, userId: string, sealed: Uint8Array): { hash: string; isPin: boolean } {
+export function openPassword(
+  box: SecretBox,
+  userId: string,
+  sealed: Uint8Array,
+): { hash: string; isPin: boolean } {
   const text = decoder.decode(box.open(sealed, context(userId)));
   return { hash: text.slice(4), isPin: text.startsWith('pin:') };
 }

@@ -41,7 +41,8 @@ async function changeToken(
       return { result: c.view, writes: { update: { tokens: c.tokens }, insert: { audit: [line] } } };
     });
   } catch (e) {
-    if (e instanceof StoreConflictError) throw new VerifierError('CONFLICT', 'the user already has a key display');
+    if (e instanceof StoreConflictError)
+      throw new VerifierError('CONFLICT', 'the user already has a key display');
     throw e;
   }
 }
@@ -49,7 +50,11 @@ async function changeToken(
 const noToken = () => new VerifierError('NOT_FOUND', 'the user has no key display');
 
 /** T-5: gives an ordered key display from stock to a user (one per NemID); it works once activated (T-7). */
-export async function assignToken(ctx: VerifierContext, userId: string, tokenSerial: string): Promise<TokenView> {
+export async function assignToken(
+  ctx: VerifierContext,
+  userId: string,
+  tokenSerial: string,
+): Promise<TokenView> {
   const serial = normalizeTokenSerial(tokenSerial);
   if (serial === null) throw invalid('a token serial is 16 digits');
   const t = await changeToken(ctx, userId, serial, (user, held, token) => {
@@ -88,10 +93,15 @@ export async function unblockToken(ctx: VerifierContext, userId: string): Promis
 }
 
 /** T-2, T-3: a new device from stock replaces the user's key display, which is retired. */
-export async function replaceToken(ctx: VerifierContext, userId: string, newSerial: string): Promise<TokenView> {
+export async function replaceToken(
+  ctx: VerifierContext,
+  userId: string,
+  newSerial: string,
+): Promise<TokenView> {
   const t = await changeToken(ctx, userId, newSerial, (user, held, next) => {
     if (held === null) throw noToken();
-    if (next === null || next.state !== 'stock') throw new VerifierError('CONFLICT', 'the new token is not in stock');
+    if (next === null || next.state !== 'stock')
+      throw new VerifierError('CONFLICT', 'the new token is not in stock');
     const assigned: TokenRecord = { ...next, userId: user.id, state: 'assigned' };
     // The old one first: a user holds one key display at a time, at every moment.
     return { tokens: [{ ...held, state: 'retired' }, assigned], view: assigned, action: 'token-replaced' };

@@ -68,5 +68,11 @@ export function tokenEvent(
   const userId = token.userId ?? '';
   const tokenSerial = formatTokenSerial(token.serial);
   if (what === 'token-activated') return { type: 'token-activated', userId, tokenSerial, at: now };
-  return { type: 'token-blocked', userId, tokenSerial, reason: what === 'token-revoked' ? 'revoked' : 'lost', at: now };
+  return {
+    type: 'token-blocked',
+    userId,
+    tokenSerial,
+    reason: what === 'token-revoked' ? 'revoked' : 'lost',
+    at: now,
+  };
 }

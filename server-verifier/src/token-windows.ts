@@ -40,7 +40,12 @@ export function locateCode(
  * HOTP: the look-ahead window past the last accepted counter. A code further ahead (up to the
  * resync window) is only a candidate: the device's next code, at candidate + 1, must follow.
  */
-function locateHotp(token: TokenRecord, engine: OtpEngine, code: number, policy: VerifierPolicy): WindowResult {
+function locateHotp(
+  token: TokenRecord,
+  engine: OtpEngine,
+  code: number,
+  policy: VerifierPolicy,
+): WindowResult {
   const last = token.lastCounter;
   const d = token.digits;
   const accept = (counter: number): WindowResult => ({

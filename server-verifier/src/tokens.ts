@@ -29,14 +29,16 @@ export function vendorTokenRecord(ctx: VerifierContext, t: VendorToken, now: num
   if (serial === null) throw invalid('a token serial is 16 digits');
   if (t.kind !== 'hotp' && t.kind !== 'totp') throw invalid('a token is hotp or totp');
   const algorithm = t.algorithm ?? 'sha1';
-  if (!['sha1', 'sha256', 'sha512'].includes(algorithm)) throw invalid('algorithm must be sha1, sha256 or sha512');
+  if (!['sha1', 'sha256', 'sha512'].includes(algorithm))
+    throw invalid('algorithm must be sha1, sha256 or sha512');
   const { digits = 6, stepSeconds = 30, t0 = 0, counter = 0, driftSteps = 0 } = t;
   if (!(whole(digits, 6) && digits <= 9)) throw invalid('digits must be 6 to 9');
   if (!whole(stepSeconds, 1)) throw invalid('step must be a whole number of seconds');
   if (!whole(t0, 0)) throw invalid('t0 must be a whole number of seconds');
   if (!whole(counter, 0)) throw invalid('a counter is a whole number from 0');
   if (!Number.isSafeInteger(driftSteps)) throw invalid('a drift is a whole number of steps');
-  if (!(t.secret instanceof Uint8Array) || t.secret.length < 10) throw invalid('a token secret is at least 10 bytes');
+  if (!(t.secret instanceof Uint8Array) || t.secret.length < 10)
+    throw invalid('a token secret is at least 10 bytes');
   return {
     serial,
     kind: t.kind,
@@ -82,4 +84,3 @@ export function tokenView(t: TokenRecord): TokenView {
     lastUsedAt: t.lastUsedAt,
   };
 }
-

@@ -3,8 +3,8 @@ import { ageAt, birthDateOfCpr, formatCpr, normalizeCpr } from './cpr.js';
 import { invalid, VerifierError } from './errors.js';
 import { hashPassword } from './password-hash.js';
 import { isPin, passwordProblem } from './password-rules.js';
-import { randomId, randomString } from './runtime.js';
 import { sealPassword } from './password-seal.js';
+import { randomId, randomString } from './runtime.js';
 import { NO_LOCKOUT, type PasswordRecord, type UserRecord } from './store/records.js';
 import { StoreConflictError } from './store/store.js';
 import { normalizeAlias, randomNemIdNumber } from './user-ids.js';
@@ -89,7 +89,11 @@ export async function enrol(ctx: VerifierContext, input: EnrolInput): Promise<En
     try {
       if (previous !== null) return await reinstate(ctx, previous, user, record);
       await ctx.store.write({
-        insert: { users: [user], passwords: [record], audit: [auditEntry(now, user, {}, 'none', 'enrol', 'ok')] },
+        insert: {
+          users: [user],
+          passwords: [record],
+          audit: [auditEntry(now, user, {}, 'none', 'enrol', 'ok')],
+        },
       });
       return { userId: user.id, nemIdNumber: user.nemIdNumber, eligibility };
     } catch (e) {
@@ -115,7 +119,8 @@ function reinstate(
 ): Promise<Enrolled> {
   const now = ctx.clock();
   return ctx.store.update({ user: previous.id }, ({ user }) => {
-    if (user === null || user.status !== 'deleted') throw new VerifierError('CONFLICT', 'that CPR number already has a NemID');
+    if (user === null || user.status !== 'deleted')
+      throw new VerifierError('CONFLICT', 'that CPR number already has a NemID');
     const back: UserRecord = {
       ...user,
       alias: fresh.alias,
@@ -153,7 +158,13 @@ export function passwordRecord(
   temporary: boolean,
   now: number,
 ): PasswordRecord {
-  return { userId, sealed: sealPassword(ctx.box, userId, hash, pin), temporary, setAt: now, lockout: NO_LOCKOUT };
+  return {
+    userId,
+    sealed: sealPassword(ctx.box, userId, hash, pin),
+    temporary,
+    setAt: now,
+    lockout: NO_LOCKOUT,
+  };
 }
 
 /** Replaces the password, which lifts its lock or block, and logs why. */
@@ -170,7 +181,10 @@ async function storePassword(
   const line = auditEntry(now, user, {}, 'password', action, 'ok');
   await ctx.store.update({ password: user.id }, ({ password: old }) => ({
     result: undefined,
-    writes: old === null ? { insert: { passwords: [record], audit: [line] } } : { update: { passwords: [record] }, insert: { audit: [line] } },
+    writes:
+      old === null
+        ? { insert: { passwords: [record], audit: [line] } }
+        : { update: { passwords: [record] }, insert: { audit: [line] } },
   }));
 }
 
@@ -195,13 +209,18 @@ export async function issueTemporaryPassword(
   channel: 'bank' | 'support' | 'sms',
 ): Promise<{ password: string; sendTo: string | null }> {
   const user = await requireUser(ctx, userId);
-  if (channel === 'sms' && user.mobile === null) throw new VerifierError('CONFLICT', 'no mobile number on file');
+  if (channel === 'sms' && user.mobile === null)
+    throw new VerifierError('CONFLICT', 'no mobile number on file');
   const password = `${randomString(ctx.random, TEMP_LETTERS, 5)}${randomString(ctx.random, TEMP_DIGITS, 3)}`;
   await storePassword(ctx, user, password, true, `temporary-password-${channel}`);
   return { password, sendTo: channel === 'sms' ? user.mobile : null };
 }
 
-export async function setAlias(ctx: VerifierContext, userId: string, text: string | null): Promise<string | null> {
+export async function setAlias(
+  ctx: VerifierContext,
+  userId: string,
+  text: string | null,
+): Promise<string | null> {
   const alias = text === null ? null : normalizeAlias(text);
   if (text !== null && alias === null) throw invalid(aliasRules);
   await changeUser(ctx, userId, alias === null ? 'alias-removed' : 'alias-set', (u) => ({ ...u, alias }));

@@ -26,7 +26,13 @@ import { formatCardSerial, formatTokenSerial, normalizeCardSerial, normalizeToke
 import type { AuditEntry, ProviderRecord, UserRecord } from './store/records.js';
 import { NO_LOCKOUT } from './store/records.js';
 import type { AuditQuery, Store } from './store/store.js';
-import { applyTokenAction, assignToken, blockToken, TOKEN_ACTION_PURPOSES, unblockToken } from './token-admin.js';
+import {
+  applyTokenAction,
+  assignToken,
+  blockToken,
+  TOKEN_ACTION_PURPOSES,
+  unblockToken,
+} from './token-admin.js';
 import { registerTokens, tokenView, type VendorToken } from './tokens.js';
 import { parseLoginId } from './user-ids.js';
 import {
@@ -214,7 +220,8 @@ export class Verifier {
   // ---------- providers (S-3) ----------
 
   async registerProvider(provider: ProviderRecord): Promise<void> {
-    if (typeof provider.id !== 'string' || provider.id.trim() === '') throw invalid('a provider id is needed');
+    if (typeof provider.id !== 'string' || provider.id.trim() === '')
+      throw invalid('a provider id is needed');
     await this.ctx.store.putProvider({ ...provider });
   }
 
@@ -318,7 +325,11 @@ export class Verifier {
   }
 
   /** Fails with AUTH009 unless `transactions` is exactly the batch the challenge was made for. */
-  async completeSigning(challengeId: string, key: string, transactions: readonly string[]): Promise<SigningResult> {
+  async completeSigning(
+    challengeId: string,
+    key: string,
+    transactions: readonly string[],
+  ): Promise<SigningResult> {
     const digest = batchDigest(transactions);
     const a = await answerChallenge(this.ctx, this.engines, challengeId, {
       purposes: ['sign'],
@@ -344,7 +355,8 @@ export class Verifier {
     const serial = normalizeCardSerial(card.serial);
     if (serial === null) throw invalid('a card number is one letter and 9 digits, like A123-456-789');
     const secret = card.secret ?? this.ctx.random(32);
-    if (!(secret instanceof Uint8Array) || secret.length < 16) throw invalid('a card secret is at least 16 bytes');
+    if (!(secret instanceof Uint8Array) || secret.length < 16)
+      throw invalid('a card secret is at least 16 bytes');
     await addCard(this.ctx, userId, serial, secret);
     return { serial: formatCardSerial(serial), secret };
   }

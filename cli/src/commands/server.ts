@@ -91,10 +91,7 @@ async function readMasterKey(file: string): Promise<Uint8Array> {
 }
 
 /** Runs `fn` with a verifier on the chosen store, and closes the store afterwards. */
-async function withVerifier<T>(
-  opts: VerifierOpts,
-  fn: (v: Verifier) => Promise<T>,
-): Promise<T> {
+async function withVerifier<T>(opts: VerifierOpts, fn: (v: Verifier) => Promise<T>): Promise<T> {
   checkStoreOptions(opts);
   const masterKey = await readMasterKey(opts.masterKeyFile);
   const { createVerifier, isVerifierError } = await verifierPackage();

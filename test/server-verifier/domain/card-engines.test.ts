@@ -8,7 +8,7 @@ import { createCardEngine } from '@nemid-sim/core';
 import { describe, expect, it } from 'vitest';
 import { cardContext, Engines } from '../../../server-verifier/src/card-engines.js';
 import { SecretBox } from '../../../server-verifier/src/secret-box.js';
-import type { CardRecord } from '../../../server-verifier/src/store/store.js';
+import type { CardRecord } from '../../../server-verifier/src/store/records.js';
 
 /** A SecretBox that counts decryptions: each one is an engine built. */
 class CountingBox extends SecretBox {
@@ -37,6 +37,8 @@ function setup() {
     status: 'active',
     issuedAt: 0,
     reorderSentAt: null,
+    usedSlots: new Uint8Array(19),
+    lockout: { failures: 0, lockedUntil: null, locks: 0, blocked: false },
   });
   return { box, card, engines: new Engines(box) };
 }

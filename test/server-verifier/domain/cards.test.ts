@@ -88,7 +88,7 @@ describe('key cards (KC-1..KC-5, KC-9)', () => {
     const a = await challenge(h, u.nemIdNumber);
     // Force a second challenge for the same key number by copying the first in the store.
     const stored = await h.store.getChallenge(a.challengeId);
-    await h.store.createChallenge({ ...stored!, id: 'copy' });
+    await h.store.write({ insert: { challenges: [{ ...stored!, id: 'copy' }] } });
     await h.verifier.completeLogon(a.challengeId, keyFor(u.secret, a.keyNumber));
     expect(await codeOf(h.verifier.completeLogon('copy', keyFor(u.secret, a.keyNumber)))).toBe('AUTH010');
   });
@@ -114,20 +114,21 @@ describe('key cards (KC-1..KC-5, KC-9)', () => {
     ]);
   });
 
-  it('writes "reorder sent" once per card, not at every log-on below the threshold', async () => {
+  it('marks the reorder on the card once, at the log-on that reached the threshold', async () => {
     const h = makeHarness();
     const u = await enrolWithCard(h);
     await h.verifier.setReorderThreshold(u.userId, 145);
-    const calls: string[] = [];
-    const mark = h.store.markReorderSent.bind(h.store);
-    h.store.markReorderSent = (serial, now) => {
-      calls.push(serial);
-      return mark(serial, now);
-    };
     const secrets = new Map([['A000-000-001', u.secret]]);
-    for (let i = 0; i < 6; i++) await logonWithCard(h, u.nemIdNumber, secrets);
-    // 3 log-ons reach the threshold (145 keys left); the 3 after it see the card's mark and skip.
-    expect(calls).toEqual(['A000000001']);
+    const marks: (number | null)[] = [];
+    for (let i = 0; i < 6; i++) {
+      h.clock.advance(1000);
+      await logonWithCard(h, u.nemIdNumber, secrets);
+      marks.push((await h.store.getCard('A000000001'))!.reorderSentAt);
+    }
+    // 3 log-ons reach the threshold (145 keys left); the 3 after it leave the mark as it was.
+    const third = marks[2];
+    expect(third).not.toBeNull();
+    expect(marks).toEqual([null, null, third, third, third, third]);
     expect(h.events.filter((e) => e.type === 'card-reorder')).toHaveLength(1);
   });
 
@@ -142,7 +143,7 @@ describe('key cards (KC-1..KC-5, KC-9)', () => {
     ]);
     expect(imported).toEqual({
       imported: [],
-      refused: [{ serial: 'B000000001', reason: 'a user holds at most 4 cards' }],
+      refused: [{ serial: 'B000000001', reason: 'A user holds at most 4 active cards.' }],
     });
   });
 

@@ -1,4 +1,4 @@
-import { type LockoutPolicy, type LockoutSubject, MemoryStore } from '@nemid-sim/server-verifier';
+import { createMemoryStore } from '@nemid-sim/server-verifier';
 import { describe, expect, it } from 'vitest';
 import {
   BANK,
@@ -73,10 +73,7 @@ describe('password lockout (ID-3, ID-4)', () => {
     );
     expect(codes.filter((c) => c === 'AUTH001')).toHaveLength(4);
     expect(codes.filter((c) => c === 'LOCK001')).toHaveLength(96);
-    expect(await h.store.getLockout({ kind: 'password', id: u.userId })).toMatchObject({
-      failures: 0,
-      locks: 1,
-    });
+    expect((await h.store.getPassword(u.userId))?.lockout).toMatchObject({ failures: 0, locks: 1 });
   });
 
   it('answers an unknown user id exactly like a wrong password, lockout included', async () => {
@@ -84,7 +81,9 @@ describe('password lockout (ID-3, ID-4)', () => {
     await enrolWithCard(h);
     const unknown: string[] = [];
     for (let i = 0; i < 7; i++) unknown.push(await codeOf(logon(h, '123456789', PASSWORD)));
-    expect(unknown).toEqual(['AUTH001', 'AUTH001', 'AUTH001', 'AUTH001', 'LOCK001', 'LOCK001', 'LOCK001']);
+    const asPassword = ['AUTH001', 'AUTH001', 'AUTH001', 'AUTH001', 'LOCK001', 'LOCK001', 'LOCK001'];
+    const asPin = ['AUTH001', 'AUTH001', 'LOCK001', 'LOCK001', 'LOCK001', 'LOCK001', 'LOCK001'];
+    expect([asPassword, asPin]).toContainEqual(unknown);
     const malformed = await codeOf(logon(h, '!!', PASSWORD));
     expect(malformed).toBe('AUTH001');
     const errors: unknown[] = [];
@@ -98,19 +97,39 @@ describe('password lockout (ID-3, ID-4)', () => {
     expect(errors[0]).toEqual(errors[1]);
   });
 
-  it('names the counter of an unknown id by a keyed hash, not the id itself', async () => {
-    const subjects: string[] = [];
-    class SpyStore extends MemoryStore {
-      override recordFailure(subject: LockoutSubject, now: number, policy: LockoutPolicy) {
-        subjects.push(subject.id);
-        return super.recordFailure(subject, now, policy);
+  it('cannot be told from a PIN user or a password user by counting tries to the lock (ID-4)', async () => {
+    const h = makeHarness();
+    const pinUser = await enrolWithCard(h);
+    await h.verifier.changePassword(pinUser.userId, '2580');
+    const triesToLock = async (login: string) => {
+      for (let tries = 1; tries <= 6; tries++) {
+        if ((await codeOf(logon(h, login, '0000'))) === 'LOCK001') return tries;
       }
-    }
-    const h = makeHarness({ store: new SpyStore() });
+      return 0;
+    };
+    expect(await triesToLock(pinUser.nemIdNumber)).toBe(3);
+    const unknown: number[] = [];
+    for (let i = 0; i < 24; i++) unknown.push(await triesToLock(String(200_000_000 + i)));
+    // Every unknown id locks like some real user does, and both kinds occur, so the count of
+    // tries tells nothing about whether an id exists.
+    expect(unknown.every((n) => n === 3 || n === 5)).toBe(true);
+    expect(unknown).toContain(3);
+    expect(unknown).toContain(5);
+  });
+
+  it('names the counter of an unknown id by a keyed hash, not the id itself', async () => {
+    const decoys: string[] = [];
+    const store = createMemoryStore();
+    const update = store.update.bind(store);
+    store.update = (keys, decide) => {
+      if (keys.decoy !== undefined) decoys.push(keys.decoy);
+      return update(keys, decide);
+    };
+    const h = makeHarness({ store });
     await enrolWithCard(h);
     await codeOf(logon(h, '999999999', 'wrong123'));
-    expect(subjects).toHaveLength(1);
-    expect(subjects[0]).toMatch(/^unknown:/);
-    expect(subjects[0]).not.toContain('999999999');
+    expect(decoys).toHaveLength(1);
+    expect(decoys[0]).not.toContain('999999999');
+    expect(decoys[0]).toMatch(/^[A-Za-z0-9_-]{32}$/);
   });
 });

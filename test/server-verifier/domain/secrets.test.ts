@@ -1,5 +1,6 @@
-import { hashPassword, SecretBox, verifyPassword } from '@nemid-sim/server-verifier';
 import { describe, expect, it } from 'vitest';
+import { hashPassword, verifyPassword } from '../../../server-verifier/src/password-hash.js';
+import { SecretBox } from '../../../server-verifier/src/secret-box.js';
 import {
   cardSecret,
   enrolWithCard,
@@ -19,12 +20,12 @@ describe('secrets at rest', () => {
     const sealed = box.seal(secret, 'card:A000000001');
     expect(box.open(sealed, 'card:A000000001')).toEqual(secret);
     expect(hex(sealed)).not.toContain(hex(secret).slice(0, 16));
-    expect(() => box.open(sealed, 'card:A000000002')).toThrow(/does not decrypt/);
+    expect(() => box.open(sealed, 'card:A000000002')).toThrow(/master key does not belong/);
     const tampered = sealed.slice();
     tampered[tampered.length - 1] ^= 1;
-    expect(() => box.open(tampered, 'card:A000000001')).toThrow(/does not decrypt/);
+    expect(() => box.open(tampered, 'card:A000000001')).toThrow(/master key does not belong/);
     const other = new SecretBox(new Uint8Array(32).fill(2), seededRandom('box'));
-    expect(() => other.open(sealed, 'card:A000000001')).toThrow(/does not decrypt/);
+    expect(() => other.open(sealed, 'card:A000000001')).toThrow(/master key does not belong/);
     expect(box.seal(secret, 'x')).not.toEqual(box.seal(secret, 'x'));
     expect(() => new SecretBox(new Uint8Array(16), seededRandom('x'))).toThrow(RangeError);
   });
@@ -50,6 +51,7 @@ describe('secrets at rest', () => {
   it('cannot use the stored secrets under another master key', async () => {
     const h = makeHarness();
     const u = await enrolWithCard(h);
+    await h.verifier.checkMasterKey();
     const { createVerifier } = await import('@nemid-sim/server-verifier');
     const wrongKey = createVerifier({
       store: h.store,
@@ -60,7 +62,41 @@ describe('secrets at rest', () => {
     });
     await expect(
       wrongKey.startLogon({ userId: u.nemIdNumber, password: 'hemmelig42', providerId: 'bank' }),
-    ).rejects.toThrow(/does not decrypt/);
+    ).rejects.toMatchObject({ code: 'WRONG_MASTER_KEY' });
+    await expect(wrongKey.checkMasterKey()).rejects.toMatchObject({ code: 'WRONG_MASTER_KEY' });
+  });
+
+  it('lets the first master key claim the database and refuses any other after it', async () => {
+    const h = makeHarness();
+    const other = (await import('@nemid-sim/server-verifier')).createVerifier({
+      store: h.store,
+      masterKey: new Uint8Array(32).fill(9),
+    });
+    expect(await h.verifier.checkMasterKey()).toBe('claimed');
+    expect(await h.verifier.checkMasterKey()).toBe('ok');
+    await expect(other.checkMasterKey()).rejects.toMatchObject({ code: 'WRONG_MASTER_KEY' });
+  });
+
+  it('keeps nothing in a dump that tests a password offline or singles out a PIN user (ID-4)', async () => {
+    const h = makeHarness();
+    const pinUser = await enrolWithCard(h);
+    await h.verifier.changePassword(pinUser.userId, '2580');
+    const other = await h.verifier.enrol({ name: 'Bo', birthDate: '1980-02-03', password: 'hemmelig42' });
+    const pin = (await h.store.getPassword(pinUser.userId))!;
+    const pwd = (await h.store.getPassword(other.userId))!;
+    // The same fields, the same sealed length, and no hash in sight: without the master key a
+    // copy of the row cannot be tried against the 10,000 PINs.
+    expect(Object.keys(pin).sort()).toEqual(Object.keys(pwd).sort());
+    expect(pin.sealed.length).toBe(pwd.sealed.length);
+    expect(Buffer.from(pin.sealed).toString('latin1')).not.toMatch(/scrypt|pin/);
+    // The seal is bound to the user: moved to another user's row it does not open.
+    await h.store.update({ password: other.userId }, ({ password }) => ({
+      result: undefined,
+      writes: { update: { passwords: [{ ...password!, sealed: pin.sealed }] } },
+    }));
+    await expect(
+      h.verifier.startLogon({ userId: other.nemIdNumber, password: '2580', providerId: 'bank' }),
+    ).rejects.toMatchObject({ code: 'WRONG_MASTER_KEY' });
   });
 });
 

@@ -25,7 +25,9 @@ describe('TOTP window and drift evidence', () => {
   it('accepts +-1 step right after use and nothing further', async () => {
     const { h, logon } = await activated();
     h.clock.advance(60_000);
-    expect(await codeOf(logon(3))).toBe('AUTH002');
+    // Ahead of the window a code is only a resync candidate: the device's next code must follow.
+    expect(await codeOf(logon(3))).toBe('AUTH011');
+    // Behind it, the step is before the last accepted one.
     expect(await codeOf(logon(-3))).toBe('AUTH002');
     expect((await logon(1)).factor).toBe('token');
   });
@@ -33,7 +35,7 @@ describe('TOTP window and drift evidence', () => {
   it('widens the window with the time since last use (30 ppm of 100 days is 9 steps + 1)', async () => {
     const { h, logon } = await activated();
     h.clock.advance(100 * DAY);
-    expect(await codeOf(logon(12))).toBe('AUTH002');
+    expect(await codeOf(logon(12))).toBe('AUTH011');
     expect((await logon(10)).factor).toBe('token');
   });
 

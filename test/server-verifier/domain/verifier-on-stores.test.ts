@@ -1,8 +1,9 @@
 import { CARD_SLOTS, createOtpEngine, formatCode } from '@nemid-sim/core';
-import { type ClosableStore, createMemoryStore } from '@nemid-sim/server-verifier';
-import { openSqliteStore } from '@nemid-sim/server-verifier/sqlite';
+import { createMemoryStore, type Store } from '@nemid-sim/server-verifier';
 import { openPostgresStore } from '@nemid-sim/server-verifier/postgres';
+import { openSqliteStore } from '@nemid-sim/server-verifier/sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createTestSchema, type TestSchema } from '../stores/pg-env.js';
 import {
   BANK,
   cardChallenge,
@@ -16,14 +17,13 @@ import {
   TOKEN_SERIAL,
   tokenSecret,
 } from './harness.js';
-import { createTestSchema, type TestSchema } from '../stores/pg-env.js';
 
 const schemas: TestSchema[] = [];
 afterAll(async () => {
   await Promise.all(schemas.map((s) => s.drop()));
 });
 
-const stores: [string, () => Promise<ClosableStore>][] = [
+const stores: [string, () => Promise<Store>][] = [
   ['memory', async () => createMemoryStore()],
   ['sqlite', async () => openSqliteStore(':memory:')],
   [

@@ -7,9 +7,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Verifier } from '@nemid-sim/server-verifier';
-import { openSqliteStore } from '@nemid-sim/server-verifier/sqlite';
+import type { Verifier } from '@nemid-sim/server-verifier';
 import { openPostgresStore, type PostgresStore } from '@nemid-sim/server-verifier/postgres';
+import { openSqliteStore } from '@nemid-sim/server-verifier/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cardKey,

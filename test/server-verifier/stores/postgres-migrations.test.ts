@@ -1,14 +1,14 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Migration, SchemaMismatchError } from '../../../server-verifier/src/store/sql/migration.js';
 import {
   migratePostgres,
   postgresSchemaVersions,
-} from '../../../server-verifier/src/store/sql/postgres-migrate.js';
+} from '../../../server-verifier/src/store/postgres/migrate.js';
 import {
   createPostgresPool,
   redactConnectionString,
-} from '../../../server-verifier/src/store/sql/postgres-pool.js';
+} from '../../../server-verifier/src/store/postgres/pool.js';
+import { type Migration, SchemaMismatchError } from '../../../server-verifier/src/store/sql/migration.js';
 import { createTestSchema, type TestSchema } from './pg-env.js';
 
 const V1: Migration = { version: 1, name: 'things', sql: 'CREATE TABLE things (id BIGINT PRIMARY KEY)' };

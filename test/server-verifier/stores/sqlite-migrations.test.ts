@@ -1,10 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Migration, SchemaMismatchError } from '../../../server-verifier/src/store/sql/migration.js';
-import { migrateSqlite, sqliteSchemaVersions } from '../../../server-verifier/src/store/sql/sqlite-migrate.js';
-import { openSqliteDatabase } from '../../../server-verifier/src/store/sql/sqlite-open.js';
+import { migrateSqlite, sqliteSchemaVersions } from '../../../server-verifier/src/store/sqlite/migrate.js';
+import { openSqliteFile } from '../../../server-verifier/src/store/sqlite/open.js';
+
+const openSqliteDatabase = (path: string) => new Database(path);
 
 const V1: Migration = { version: 1, name: 'things', sql: 'CREATE TABLE things (id INTEGER PRIMARY KEY)' };
 const V2: Migration = {
@@ -21,7 +24,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function tableNames(db: ReturnType<typeof openSqliteDatabase>): string[] {
+function tableNames(db: Database.Database): string[] {
   return (
     db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
       name: string;
@@ -31,7 +34,7 @@ function tableNames(db: ReturnType<typeof openSqliteDatabase>): string[] {
 
 describe('SQLite schema migrations', () => {
   it('opens the file in WAL mode with a busy timeout', () => {
-    const db = openSqliteDatabase(file, { busyTimeoutMs: 1234 });
+    const db = openSqliteFile(file, { busyTimeoutMs: 1234 });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('busy_timeout', { simple: true })).toBe(1234);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -39,10 +42,10 @@ describe('SQLite schema migrations', () => {
   });
 
   it('syncs every commit by default, and only at checkpoints when durability is normal', () => {
-    const full = openSqliteDatabase(file);
+    const full = openSqliteFile(file);
     expect(full.pragma('synchronous', { simple: true })).toBe(2);
     full.close();
-    const normal = openSqliteDatabase(file, { durability: 'normal' });
+    const normal = openSqliteFile(file, { durability: 'normal' });
     expect(normal.pragma('synchronous', { simple: true })).toBe(1);
     normal.close();
   });

@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ChallengeRecord } from '@nemid-sim/server-verifier';
+import { SchemaMismatchError } from '@nemid-sim/server-verifier';
 import { openSqliteStore } from '@nemid-sim/server-verifier/sqlite';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { storeConformanceSuite } from './conformance.js';
-import { T0, user } from './records.js';
+import { audit, card, T0, user } from './records.js';
 
 // Every test gets a new file in one temp directory, removed when the file's tests are done.
 const dir = mkdtempSync(join(tmpdir(), 'nemid-sqlite-store-'));
@@ -13,109 +14,61 @@ let n = 0;
 const file = () => join(dir, `store-${++n}.db`);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-storeConformanceSuite('sqlite (grouped commits)', async () => openSqliteStore(file()));
-storeConformanceSuite('sqlite (a commit per operation)', async () =>
-  openSqliteStore(file(), { commitMode: 'each' }),
-);
+storeConformanceSuite('sqlite', async () => openSqliteStore(file()));
 
 describe('SQLite store specifics', () => {
-  it('keeps what was written when the file is opened again, and holds only ciphertext as given', async () => {
+  it('keeps what was written when the file is opened again, and holds only the ciphertext given', async () => {
     const path = file();
     const a = openSqliteStore(path);
-    await a.createUser({
-      id: 'u1',
-      nemIdNumber: '123456789',
-      cpr: null,
-      alias: 'anna',
-      name: 'Anna',
-      address: null,
-      mobile: null,
-      email: null,
-      eligibility: 'full',
-      status: 'active',
-      siteLogOptIn: true,
-      reorderThreshold: 20,
-      createdAt: 1,
-    });
-    expect(await a.useCardKey('A000000001', 7)).toBe('ok');
+    await a.write({ insert: { users: [user(1)], cards: [card('A1', 'user-1')] } });
     await a.close();
-    const b = openSqliteStore(path);
-    expect(await b.findUserId('alias', 'anna')).toBe('u1');
-    expect((await b.getUser('u1'))?.siteLogOptIn).toBe(true);
-    expect(await b.useCardKey('A000000001', 7)).toBe('already-used');
+    const b = openSqliteStore(path, { create: false });
+    expect(await b.getCard('A1')).toEqual(card('A1', 'user-1'));
     await b.close();
   });
 
-  it('resolves a grouped write only after its commit, visible to a second connection', async () => {
+  it('creates the database and its -wal and -shm files readable by the owner only (0600)', async () => {
     const path = file();
-    const writer = openSqliteStore(path);
-    const reader = openSqliteStore(path);
-    const pending = writer.useCardKey('A000000001', 1);
-    // Not committed yet: the other connection does not see it.
-    expect(await reader.listUsedKeys('A000000001')).toEqual([]);
-    expect(await pending).toBe('ok');
-    expect(await reader.listUsedKeys('A000000001')).toEqual([1]);
-    await writer.close();
-    await reader.close();
+    const s = openSqliteStore(path);
+    await s.write({ insert: { users: [user(1)] } });
+    for (const f of [path, `${path}-wal`, `${path}-shm`]) expect(statSync(f).mode & 0o777).toBe(0o600);
+    await s.close();
   });
 
-  it('lets two stores of one process write to one file in the same turn without waiting on each other', async () => {
+  it('with create: false, refuses a missing file and a file it did not make, and creates nothing', async () => {
+    const missing = join(dir, 'typo.db');
+    expect(() => openSqliteStore(missing, { create: false })).toThrow(SchemaMismatchError);
+    expect(() => statSync(missing)).toThrow();
+    const foreign = file();
+    new Database(foreign).exec('CREATE TABLE other (x)');
+    expect(() => openSqliteStore(foreign, { create: false })).toThrow(/not a verifier database/);
+    const text = file();
+    writeFileSync(text, 'not a database at all, but long enough to look like a header of one');
+    expect(() => openSqliteStore(text, { create: false })).toThrow();
+  });
+
+  it('lets two stores on one file write in the same turn, each unit committed once', async () => {
     const path = file();
-    // A short busy timeout: were the second store to wait for the first one's lock, it would fail.
     const a = openSqliteStore(path, { busyTimeoutMs: 50 });
     const b = openSqliteStore(path, { busyTimeoutMs: 50 });
-    const c = openSqliteStore(path, { busyTimeoutMs: 50, commitMode: 'each' });
-    const results = await Promise.all([
-      a.useCardKey('A000000001', 1),
-      b.useCardKey('A000000001', 2),
-      a.useCardKey('A000000001', 2),
-      b.useCardKey('A000000001', 1),
-      c.useCardKey('A000000001', 3),
-      c.useCardKey('A000000001', 1),
-    ]);
-    expect(results).toEqual(['ok', 'ok', 'already-used', 'already-used', 'ok', 'already-used']);
+    await a.write({ insert: { users: [user(1)] } });
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 === 0 ? a : b).write({ insert: { audit: [audit(T0 + i, 'user-1', `a${i}`)] } }),
+      ),
+    );
+    expect(await b.listAudit('user-1')).toHaveLength(20);
     await a.close();
     await b.close();
-    await c.close();
   });
 
-  for (const commitMode of ['grouped', 'each'] as const) {
-    it(`keeps nothing of an answer that fails midway (${commitMode} commits)`, async () => {
-      const s = openSqliteStore(file(), { commitMode });
-      await s.createUser(user(1));
-      const challenge: ChallengeRecord = {
-        id: 'c1',
-        userId: user(1).id,
-        purpose: 'logon',
-        factor: 'card',
-        cardSerial: 'A000000001',
-        keyNumber: 1234,
-        tokenSerial: null,
-        batchDigest: null,
-        providerId: null,
-        ip: null,
-        data: null,
-        createdAt: T0,
-        expiresAt: T0 + 60_000,
-      };
-      expect(await s.createChallenge(challenge)).toBe('ok');
-      const broken = new Error('the judge broke');
-      // In grouped mode the answer shares its transaction with the write before it, which then
-      // fails with it (no half of the answer, the challenge's DELETE, may be committed).
-      const before = s.useCardKey('A000000002', 1);
-      const answer = s.answerChallenge('c1', T0, () => {
-        throw broken;
-      });
-      await expect(answer).rejects.toBe(broken);
-      if (commitMode === 'grouped') await expect(before).rejects.toBe(broken);
-      else expect(await before).toBe('ok');
-      // The challenge is still there; the store goes on.
-      expect((await s.getChallenge('c1'))?.id).toBe('c1');
-      expect(await s.listUsedKeys('A000000002')).toEqual(commitMode === 'grouped' ? [] : [1]);
-      const again = await s.answerChallenge('c1', T0, () => null);
-      expect(again.loaded?.challenge.id).toBe('c1');
-      expect(await s.getChallenge('c1')).toBeNull();
-      await s.close();
-    });
-  }
+  it('reports a unit as done only once another connection can read it (committed)', async () => {
+    const path = file();
+    const s = openSqliteStore(path);
+    const reader = new Database(path, { readonly: true });
+    await s.write({ insert: { users: [user(1)] } });
+    expect(reader.prepare('SELECT id FROM users').all()).toEqual([{ id: 'user-1' }]);
+    reader.close();
+    await s.close();
+  });
 });

@@ -130,18 +130,20 @@ export class MemoryStore implements Store {
 
   async answer<T>(challengeId: string, decide: (rows: AnswerRows | null) => Decision<T>): Promise<T> {
     const c = this.challenges.get(challengeId);
-    if (c === undefined) return this.decideAndWrite(() => decide(null));
-    return this.decideAndWrite(() => {
-      const decision = decide({
-        challenge: copy(c),
-        user: maybe(this.users.get(c.userId)),
-        provider: c.providerId === null ? null : maybe(this.providers.get(c.providerId)),
-        card: c.cardSerial === null ? null : maybe(this.cards.get(c.cardSerial)),
-        token: c.tokenSerial === null ? null : maybe(this.tokens.get(c.tokenSerial)),
-      });
-      this.challenges.delete(c.id);
-      return decision;
-    });
+    const decision = decide(
+      c === undefined
+        ? null
+        : {
+            challenge: copy(c),
+            user: maybe(this.users.get(c.userId)),
+            provider: c.providerId === null ? null : maybe(this.providers.get(c.providerId)),
+            card: c.cardSerial === null ? null : maybe(this.cards.get(c.cardSerial)),
+            token: c.tokenSerial === null ? null : maybe(this.tokens.get(c.tokenSerial)),
+          },
+    );
+    this.apply(decision.writes);
+    if (c !== undefined) this.challenges.delete(c.id);
+    return decision.result;
   }
 
   async write(writes: Writes) {
@@ -167,14 +169,10 @@ export class MemoryStore implements Store {
 
   async close() {}
 
-  private decideAndWrite<T>(run: () => Decision<T>): T {
-    const decision = run();
-    this.apply(decision.writes);
-    return decision.result;
-  }
-
   private cardsOf(userId: string): CardRecord[] {
-    return [...this.cards.values()].filter((c) => c.userId === userId).sort((a, b) => a.sequence - b.sequence);
+    return [...this.cards.values()]
+      .filter((c) => c.userId === userId)
+      .sort((a, b) => a.sequence - b.sequence);
   }
 
   private heldToken(userId: string): TokenRecord | undefined {
@@ -189,14 +187,37 @@ export class MemoryStore implements Store {
     const upd = writes.update ?? {};
     const users = [...(ins.users ?? []), ...(upd.users ?? [])];
     const tokens = [...(ins.tokens ?? []), ...(upd.tokens ?? [])];
-    this.checkNew('users.id', this.users, (ins.users ?? []).map((u) => u.id));
-    this.checkNew('cards.serial', this.cards, (ins.cards ?? []).map((c) => c.serial));
-    this.checkNew('tokens.serial', this.tokens, (ins.tokens ?? []).map((t) => t.serial));
-    this.checkNew('challenges.id', this.challenges, (ins.challenges ?? []).map((c) => c.id));
-    checkUnique(merged(this.users, users, (u) => u.id), users);
-    checkOneHeldToken(merged(this.tokens, tokens, (t) => t.serial), tokens);
+    this.checkNew(
+      'users.id',
+      this.users,
+      (ins.users ?? []).map((u) => u.id),
+    );
+    this.checkNew(
+      'cards.serial',
+      this.cards,
+      (ins.cards ?? []).map((c) => c.serial),
+    );
+    this.checkNew(
+      'tokens.serial',
+      this.tokens,
+      (ins.tokens ?? []).map((t) => t.serial),
+    );
+    this.checkNew(
+      'challenges.id',
+      this.challenges,
+      (ins.challenges ?? []).map((c) => c.id),
+    );
+    checkUnique(
+      merged(this.users, users, (u) => u.id),
+      users,
+    );
+    checkOneHeldToken(
+      merged(this.tokens, tokens, (t) => t.serial),
+      tokens,
+    );
     for (const u of users) this.users.set(u.id, copy(u));
-    for (const p of [...(ins.passwords ?? []), ...(upd.passwords ?? [])]) this.passwords.set(p.userId, copy(p));
+    for (const p of [...(ins.passwords ?? []), ...(upd.passwords ?? [])])
+      this.passwords.set(p.userId, copy(p));
     for (const d of upd.decoys ?? []) this.decoys.set(d.id, copy(d));
     for (const c of [...(ins.cards ?? []), ...(upd.cards ?? [])]) this.cards.set(c.serial, copy(c));
     for (const t of tokens) this.tokens.set(t.serial, copy(t));
@@ -225,7 +246,7 @@ function checkUnique(all: readonly UserRecord[], written: readonly UserRecord[])
   for (const u of written) {
     for (const other of all) {
       if (other.id === u.id) continue;
-      if (other.nemIdNumber === u.nemIdNumber) throw new StoreConflictError('users.nemid_number');
+      if (other.nemIdNumber === u.nemIdNumber) throw new StoreConflictError('users.nem_id_number');
       if (u.cpr !== null && other.cpr === u.cpr) throw new StoreConflictError('users.cpr');
       if (u.alias !== null && other.alias === u.alias) throw new StoreConflictError('users.alias');
     }

@@ -21,7 +21,8 @@ export function postgresError(err: unknown): unknown {
   if (err instanceof VerifierError || err instanceof StoreConflictError) return err;
   const e = err as { code?: unknown; constraint?: unknown };
   const code = typeof e?.code === 'string' ? e.code : '';
-  if (code === '23505') return new StoreConflictError(typeof e.constraint === 'string' ? e.constraint : 'unknown');
+  if (code === '23505')
+    return new StoreConflictError(typeof e.constraint === 'string' ? e.constraint : 'unknown');
   if (SQLSTATE.test(code)) return TRANSIENT.test(code) ? unavailable(err) : err;
   // No SQLSTATE: the connection itself failed (refused, reset, timed out, ended by the server).
   const message = err instanceof Error ? err.message : '';

@@ -1,13 +1,23 @@
 import type pg from 'pg';
 import type { ChallengeRecord, ProviderRecord, UserIdKind } from '../records.js';
-import { AUDIT, CARDS, CHALLENGES, DECOYS, PASSWORDS, PROVIDERS, type Table, TOKENS, USERS } from '../sql/tables.js';
+import { SchemaMismatchError } from '../sql/migration.js';
+import {
+  AUDIT,
+  CARDS,
+  CHALLENGES,
+  DECOYS,
+  PASSWORDS,
+  PROVIDERS,
+  type Table,
+  TOKENS,
+  USERS,
+} from '../sql/tables.js';
 import { type Statement, writeStatements } from '../sql/write-statements.js';
 import type { AnswerRows, AuditQuery, Decision, RowKeys, Rows, Store, Writes } from '../store.js';
 import { migratePostgres, postgresSchemaVersions } from './migrate.js';
-import { postgresError } from './postgres-errors.js';
 import { createPostgresPool, type PostgresConnectOptions } from './pool.js';
+import { postgresError } from './postgres-errors.js';
 import { POSTGRES_MIGRATIONS } from './schema.js';
-import { SchemaMismatchError } from '../sql/migration.js';
 
 export interface PostgresStoreOptions extends PostgresConnectOptions {
   /**
@@ -123,7 +133,9 @@ export class PostgresStore implements Store {
       const token = await lock(TOKENS, 'serial = $1', keys.token);
       let challenge: ChallengeRecord | null = null;
       if (keys.challenge !== undefined) {
-        const { rows } = await client.query('DELETE FROM challenges WHERE id = $1 RETURNING *', [keys.challenge]);
+        const { rows } = await client.query('DELETE FROM challenges WHERE id = $1 RETURNING *', [
+          keys.challenge,
+        ]);
         challenge = rows[0] === undefined ? null : CHALLENGES.fromRow(rows[0]);
       }
       const rows: Rows = {
@@ -235,7 +247,11 @@ function answerRows(r: SqlRow): AnswerRows {
   };
 }
 
-async function decideAndWrite<R, T>(client: pg.PoolClient, decide: (rows: R) => Decision<T>, rows: R): Promise<T> {
+async function decideAndWrite<R, T>(
+  client: pg.PoolClient,
+  decide: (rows: R) => Decision<T>,
+  rows: R,
+): Promise<T> {
   const decision = decide(rows);
   if (decision.writes !== undefined) await runWrites(client, decision.writes);
   return decision.result;

@@ -42,11 +42,14 @@ export function openSqliteFile(file: string, options: SqliteOpenOptions = {}): D
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
     const mode = db.pragma('journal_mode = WAL', { simple: true });
-    if (mode !== 'wal' && !inMemory) throw new Error(`could not switch ${file} to WAL mode (got ${String(mode)})`);
+    if (mode !== 'wal' && !inMemory)
+      throw new Error(`could not switch ${file} to WAL mode (got ${String(mode)})`);
     db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
     db.pragma('foreign_keys = ON');
     if (!create && sqliteSchemaVersions(db).length === 0) {
-      throw new SchemaMismatchError(`${file} is not a verifier database (run \`nemid server init\` to make one)`);
+      throw new SchemaMismatchError(
+        `${file} is not a verifier database (run \`nemid server init\` to make one)`,
+      );
     }
     migrateSqlite(db, SQLITE_MIGRATIONS);
     return db;

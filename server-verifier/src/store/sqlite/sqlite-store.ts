@@ -1,6 +1,16 @@
 import type Database from 'better-sqlite3';
 import type { ChallengeRecord, ProviderRecord, UserIdKind } from '../records.js';
-import { AUDIT, CARDS, CHALLENGES, DECOYS, PASSWORDS, PROVIDERS, type Table, TOKENS, USERS } from '../sql/tables.js';
+import {
+  AUDIT,
+  CARDS,
+  CHALLENGES,
+  DECOYS,
+  PASSWORDS,
+  PROVIDERS,
+  type Table,
+  TOKENS,
+  USERS,
+} from '../sql/tables.js';
 import { writeStatements } from '../sql/write-statements.js';
 import type { AnswerRows, AuditQuery, Decision, RowKeys, Rows, Store, Writes } from '../store.js';
 import { openSqliteFile, type SqliteOpenOptions } from './open.js';

@@ -9,7 +9,8 @@
  *   worker -> parent: {"outcomes":[...]} with 'ok' or the error code of each task, then it exits.
  */
 import { createInterface } from 'node:readline';
-import { createVerifier, openSqliteStore, VerifierError } from '../../../server-verifier/src/index.js';
+import { createVerifier, VerifierError } from '../../../../server-verifier/src/index.js';
+import { openSqliteStore } from '../../../../server-verifier/src/sqlite.js';
 
 export type WorkerTask =
   | { readonly op: 'complete-logon'; readonly challengeId: string; readonly key: string }
