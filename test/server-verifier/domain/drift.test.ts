@@ -1,4 +1,4 @@
-import { formatCode } from '@nemid-sim/core';
+import { createOtpEngine, formatCode } from '@nemid-sim/core';
 import { createDevice, SECONDS_PER_DAY, Xoshiro128 } from '@nemid-sim/device-sim';
 import { describe, expect, it } from 'vitest';
 import {
@@ -112,5 +112,89 @@ describe('years of simulated key-display use (device-sim)', () => {
       h.clock.advance(3600_000);
       expect((await logonWith(h, u.nemIdNumber, { tokenCode: press })).factor).toBe('token');
     }
+  });
+
+  // T-2: a device may lie in a drawer for years between registration (its clock set) and its first
+  // log-on; the window follows the time since its clock was last known.
+  for (const [ppm, months] of [
+    [-20, 12],
+    [20, 18],
+    [-20, 18],
+    [20, 36],
+    [-20, 36],
+  ] as const) {
+    it(`activates a TOTP device first used ${months} months after registration at ${ppm} ppm`, async () => {
+      const h = makeHarness({ seed: `shelf${ppm}${months}` });
+      const u = await enrolWithCard(h);
+      const secret = tokenSecret(5);
+      const device = createDevice({
+        secret,
+        startUnix: h.clock.now / 1000,
+        mode: 'totp',
+        ppm,
+        ageingPpm: 0,
+        seed: 5,
+      });
+      await h.verifier.registerTokens([{ serial: TOKEN_SERIAL, kind: 'totp', secret }]);
+      await h.verifier.assignToken(u.userId, TOKEN_SERIAL);
+      h.clock.advance(months * (YEAR_DAYS / 12) * SECONDS_PER_DAY * 1000);
+      const press = () => formatCode(device.press(h.clock.now / 1000), 6);
+      expect(Math.abs(device.clockErrorAt(h.clock.now / 1000))).toBeGreaterThan(600);
+      const result = await logonWith(h, u.nemIdNumber, { switchToToken: true, tokenCode: press });
+      expect(result.tokenActivated).toBe(true);
+      h.clock.advance(45_000);
+      expect((await logonWith(h, u.nemIdNumber, { tokenCode: press })).factor).toBe('token');
+    });
+  }
+
+  it('recovers a TOTP device whose clock is beyond any safe window with two consecutive codes', async () => {
+    const h = makeHarness({ seed: 'far' });
+    const { u } = await userWithDevice(h, 'totp', 0, 0, 6);
+    // The device's clock jumps 6 hours ahead (a reset, say): far beyond any window.
+    const engine = createOtpEngine(tokenSecret(6), 'sha1');
+    const far = { press: (unix: number) => engine.totp(unix + 6 * 3600, 30, 6) };
+    h.clock.advance(120_000);
+    const press = () => formatCode(far.press(h.clock.now / 1000), 6);
+    let retryId = '';
+    try {
+      await logonWith(h, u.nemIdNumber, { tokenCode: press });
+      throw new Error('the first code was accepted');
+    } catch (e) {
+      expect(e).toMatchObject({ code: 'AUTH011' });
+      retryId = (e as { retry?: { challengeId: string } }).retry?.challengeId ?? '';
+    }
+    h.clock.advance(35_000);
+    expect((await h.verifier.completeLogon(retryId, press())).factor).toBe('token');
+    h.clock.advance(3600_000);
+    expect((await logonWith(h, u.nemIdNumber, { tokenCode: press })).factor).toBe('token');
+  });
+
+  it('speaks of the key display, not the card, when a code is wrong or used (AUTH002, AUTH010)', async () => {
+    const h = makeHarness({ seed: 'words' });
+    const { u, press } = await userWithDevice(h, 'hotp', 0, 0, 8);
+    const c = await h.verifier.startLogon({
+      userId: u.nemIdNumber,
+      password: 'hemmelig42',
+      providerId: 'bank',
+    });
+    const code = press();
+    await h.verifier.completeLogon(c.challengeId, code);
+    const again = await h.verifier.startLogon({
+      userId: u.nemIdNumber,
+      password: 'hemmelig42',
+      providerId: 'bank',
+    });
+    const used = await h.verifier.completeLogon(again.challengeId, code).catch((e: Error) => e);
+    expect(used).toMatchObject({ code: 'AUTH010' });
+    expect((used as Error).message).toMatch(/key display/);
+    expect((used as Error).message).not.toMatch(/card/);
+    const third = await h.verifier.startLogon({
+      userId: u.nemIdNumber,
+      password: 'hemmelig42',
+      providerId: 'bank',
+    });
+    const wrong = await h.verifier.completeLogon(third.challengeId, '000000').catch((e: Error) => e);
+    expect(wrong).toMatchObject({ code: 'AUTH002' });
+    expect((wrong as Error).message).not.toMatch(/card/);
   });
 });

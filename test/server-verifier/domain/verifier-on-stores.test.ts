@@ -83,6 +83,29 @@ for (const [name, open] of stores) {
         expect(await codeOf(logonWith(h, u.nemIdNumber, { tokenCode: press }))).toBe('AUTH011');
       }));
 
+    it('activates a TOTP device 3 years after registration, and recovers one far off its clock (T-2)', () =>
+      withStore(async (h) => {
+        const u = await enrolWithCard(h);
+        const engine = createOtpEngine(tokenSecret(2), 'sha1');
+        let offset = 0;
+        const press = () => formatCode(engine.totp(h.clock.now / 1000 + offset, 30, 6), 6);
+        await h.verifier.registerTokens([{ serial: TOKEN_SERIAL, kind: 'totp', secret: tokenSecret(2) }]);
+        await h.verifier.assignToken(u.userId, TOKEN_SERIAL);
+        // Three years in a drawer at 20 ppm: about 32 minutes behind.
+        h.clock.advance(3 * 365 * 24 * HOUR);
+        offset = -1890;
+        expect(
+          (await logonWith(h, u.nemIdNumber, { switchToToken: true, tokenCode: press })).tokenActivated,
+        ).toBe(true);
+        offset = 5 * 3600;
+        h.clock.advance(60_000);
+        const first = await logonWith(h, u.nemIdNumber, { tokenCode: press }).catch((e) => e);
+        expect(first).toMatchObject({ code: 'AUTH011' });
+        h.clock.advance(30_000);
+        expect((await h.verifier.completeLogon(first.retry.challengeId, press())).factor).toBe('token');
+        expect((await h.store.getToken(TOKEN_SERIAL.replaceAll(' ', '')))?.driftSteps).toBe(600);
+      }));
+
     it('signs a batch, bound to its digest, and emits the reorder event once', () =>
       withStore(async (h) => {
         const u = await enrolWithCard(h);

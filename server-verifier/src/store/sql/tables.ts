@@ -88,6 +88,7 @@ function table<R>(name: string, key: keyof R | null, spec: { readonly [F in keyo
       return [l.failures, l.lockedUntil, l.locks, l.blocked ? 1 : 0];
     });
   const keyIndex = keyColumn === null ? -1 : columns.indexOf(keyColumn);
+  const reads = fields.map((f) => [f, snake(f), spec[f]] as const);
   return {
     name,
     key: keyColumn,
@@ -102,8 +103,7 @@ function table<R>(name: string, key: keyof R | null, spec: { readonly [F in keyo
             .join(', ')} WHERE ${keyColumn} = ?`,
     fromRow(row) {
       const out: Record<string, unknown> = {};
-      for (const f of fields) {
-        const kind = spec[f];
+      for (const [f, column, kind] of reads) {
         out[f] =
           kind === 'lockout'
             ? {
@@ -112,7 +112,7 @@ function table<R>(name: string, key: keyof R | null, spec: { readonly [F in keyo
                 locks: toInt(row.locks),
                 blocked: toBool(row.blocked),
               }
-            : read(kind, row[snake(f)]);
+            : read(kind, row[column]);
       }
       return out as R;
     },
