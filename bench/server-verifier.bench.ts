@@ -34,9 +34,9 @@ import {
 } from '@nemid-sim/core';
 import {
   type ChallengeView,
-  type Store,
   createMemoryStore,
   createVerifier,
+  type Store,
   type Verifier,
 } from '@nemid-sim/server-verifier';
 import { openPostgresStore } from '@nemid-sim/server-verifier/postgres';

@@ -26,7 +26,9 @@ describe('the record mapping and the schemas agree', () => {
     await openSqliteStore(file).close();
     const db = new Database(file, { readonly: true });
     for (const t of TABLES) {
-      const cols = (db.prepare(`PRAGMA table_info(${t.name})`).all() as { name: string }[]).map((c) => c.name);
+      const cols = (db.prepare(`PRAGMA table_info(${t.name})`).all() as { name: string }[]).map(
+        (c) => c.name,
+      );
       expect([t.name, cols.sort()]).toEqual([t.name, expected(t)]);
     }
     db.close();
