@@ -1,18 +1,25 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const src = (part: string): string => fileURLToPath(new URL(`./${part}/src/index.ts`, import.meta.url));
+const src = (file: string): string => fileURLToPath(new URL(`./${file}`, import.meta.url));
+const pkg = (name: string, file: string) => ({
+  find: new RegExp(`^@nemid-sim/${name}$`),
+  replacement: src(file),
+});
 
 // Tests run against the sources, so a test never sees a stale build.
 export default defineConfig({
   resolve: {
-    alias: {
-      '@nemid-sim/core': src('core'),
-      '@nemid-sim/key-card': src('key-card'),
-      '@nemid-sim/device-sim': src('device-sim'),
-      '@nemid-sim/server-verifier': src('server-verifier'),
-      '@nemid-sim/cli': src('cli'),
-    },
+    alias: [
+      pkg('core', 'core/src/index.ts'),
+      pkg('key-card', 'key-card/src/index.ts'),
+      pkg('device-sim', 'device-sim/src/index.ts'),
+      pkg('server-verifier', 'server-verifier/src/index.ts'),
+      pkg('server-verifier/sqlite', 'server-verifier/src/sqlite.ts'),
+      pkg('server-verifier/postgres', 'server-verifier/src/postgres.ts'),
+      pkg('server-verifier/http', 'server-verifier/src/http.ts'),
+      pkg('cli', 'cli/src/index.ts'),
+    ],
   },
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],

@@ -6,7 +6,7 @@ import {
   type OtpEngine,
 } from '@nemid-sim/core';
 import type { SecretBox } from './secret-box.js';
-import type { CardRecord, TokenRecord } from './store/store.js';
+import type { CardRecord, TokenRecord } from './store/records.js';
 
 const LIMIT = 1024;
 

@@ -2,7 +2,8 @@ import type { DerivedKeys } from './master-keys.js';
 import type { VerifierPolicy } from './policy.js';
 import type { Clock, RandomSource } from './runtime.js';
 import type { SecretBox } from './secret-box.js';
-import type { AuditEntry, AuditFactor, Store, UserRecord } from './store/store.js';
+import type { AuditEntry, AuditFactor, UserRecord } from './store/records.js';
+import type { Store } from './store/store.js';
 import type { VerifierEvent } from './views.js';
 
 /** What every part of the verifier works with; built once by `createVerifier`. */
@@ -32,7 +33,9 @@ export async function audit(
   action: string,
   outcome: string,
 ): Promise<void> {
-  await ctx.store.appendAudit(auditEntry(ctx.clock(), user, origin, factor, action, outcome));
+  await ctx.store.write({
+    insert: { audit: [auditEntry(ctx.clock(), user, origin, factor, action, outcome)] },
+  });
 }
 
 /** One audit line (S-1): the website only for a user who opted in; nothing secret. */

@@ -8,6 +8,8 @@ export interface DerivedKeys {
   readonly pseudonyms: Uint8Array;
   /** HMAC key that names lockout counters of unknown user ids. */
   readonly unknownIds: Uint8Array;
+  /** HMAC key of the check value that tells whether a master key belongs to a database. */
+  readonly keyCheck: Uint8Array;
 }
 
 function derive(master: Uint8Array, info: string): Uint8Array {
@@ -23,5 +25,6 @@ export function deriveKeys(master: Uint8Array): DerivedKeys {
     secrets: derive(master, 'secrets v1'),
     pseudonyms: derive(master, 'pseudonyms v1'),
     unknownIds: derive(master, 'unknown ids v1'),
+    keyCheck: derive(master, 'key check v1'),
   };
 }

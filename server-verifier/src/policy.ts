@@ -1,8 +1,17 @@
 import { DEFAULT_SCRYPT, type ScryptParams } from './password-hash.js';
-import type { LockoutPolicy } from './store/store.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+
+/** When a lockout counter locks and when it blocks for good (lockout.ts applies it). */
+export interface LockoutPolicy {
+  /** Wrong tries in a row that lock (ID-3: 5; 4-digit PIN: 3; cards and tokens: quarantine). */
+  readonly maxFailures: number;
+  /** How long a lock lasts (ID-3: 8 hours). */
+  readonly lockMs: number;
+  /** Locks before the next full run of failures blocks for good (ID-3: 1). */
+  readonly locksBeforeBlock: number;
+}
 
 /** Everything the verifier decides by number. Defaults follow the seed and DanID's texts. */
 export interface VerifierPolicy {
@@ -26,10 +35,18 @@ export interface VerifierPolicy {
   readonly totpSkewSteps: number;
   /** TOTP: the most a token's clock may drift, in ppm (crystals: about +-20, plus ageing). */
   readonly maxDriftPpm: number;
-  /** TOTP: extra steps either side for a token's first code (time spent on the shelf). */
+  /**
+   * TOTP: the least extra width either side for a token's first code (how well its clock was set);
+   * the drift since registration widens it further.
+   */
   readonly firstUseSkewSteps: number;
   /** TOTP: the window never grows past this many steps either side. */
   readonly maxSkewSteps: number;
+  /**
+   * TOTP: a code this many steps either side of the window is a resync candidate: the device's
+   * next code (a later step within the challenge's lifetime) confirms it and moves the offset.
+   */
+  readonly totpResyncSteps: number;
   /** ID-5: the age for any NemID. */
   readonly minimumAge: number;
   readonly scrypt: ScryptParams;
@@ -48,6 +65,7 @@ export const DEFAULT_POLICY: VerifierPolicy = {
   maxDriftPpm: 30,
   firstUseSkewSteps: 20,
   maxSkewSteps: 240,
+  totpResyncSteps: 2880,
   minimumAge: 18,
   scrypt: DEFAULT_SCRYPT,
 };
@@ -86,6 +104,7 @@ export function resolvePolicy(overrides: PolicyOverrides = {}): VerifierPolicy {
   whole('totpSkewSteps', 0);
   whole('firstUseSkewSteps', 0);
   whole('maxSkewSteps', 0);
+  whole('totpResyncSteps', 0);
   whole('minimumAge', 0);
   const { N, r, p: parallel } = p.scrypt;
   if (!(Number.isSafeInteger(N) && N > 1 && (N & (N - 1)) === 0 && r >= 1 && parallel >= 1)) {

@@ -1,4 +1,5 @@
 import { gcm } from '@noble/ciphers/aes.js';
+import { VerifierError } from './errors.js';
 import type { RandomSource } from './runtime.js';
 
 const VERSION = 1;
@@ -31,16 +32,19 @@ export class SecretBox {
     return out;
   }
 
-  /** Throws when the ciphertext was altered, moved to another record, or sealed under another key. */
+  /**
+   * Throws WRONG_MASTER_KEY when the ciphertext was sealed under another key (or altered, or moved
+   * to another record, which a key check at start-up tells apart).
+   */
   open(packed: Uint8Array, context: string): Uint8Array {
     if (packed.length < 1 + NONCE_BYTES + 16 || packed[0] !== VERSION) {
-      throw new Error('stored secret is not in a known format');
+      throw new VerifierError('WRONG_MASTER_KEY', 'a stored secret is not in a known format');
     }
     const nonce = packed.subarray(1, 1 + NONCE_BYTES);
     try {
       return gcm(this.key, nonce, encoder.encode(context)).decrypt(packed.subarray(1 + NONCE_BYTES));
     } catch {
-      throw new Error('stored secret does not decrypt under this master key');
+      throw new VerifierError('WRONG_MASTER_KEY');
     }
   }
 }

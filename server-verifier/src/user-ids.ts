@@ -1,7 +1,7 @@
 import { normalizeCpr } from './cpr.js';
 import type { RandomSource } from './runtime.js';
 import { randomBelow } from './runtime.js';
-import type { UserIdKind } from './store/store.js';
+import type { UserIdKind } from './store/records.js';
 
 /** ID-2: what the user typed as user id, resolved to the kind it is and its stored form. */
 export interface LoginId {

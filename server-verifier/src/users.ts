@@ -1,11 +1,12 @@
-import type { VerifierContext } from './context.js';
-import { audit } from './context.js';
+import { auditEntry, type VerifierContext } from './context.js';
 import { ageAt, birthDateOfCpr, formatCpr, normalizeCpr } from './cpr.js';
 import { invalid, VerifierError } from './errors.js';
 import { hashPassword } from './password-hash.js';
 import { isPin, passwordProblem } from './password-rules.js';
+import { sealPassword } from './password-seal.js';
 import { randomId, randomString } from './runtime.js';
-import type { UserRecord } from './store/store.js';
+import { NO_LOCKOUT, type PasswordRecord, type UserRecord } from './store/records.js';
+import { StoreConflictError } from './store/store.js';
 import { normalizeAlias, randomNemIdNumber } from './user-ids.js';
 import type { UserView } from './views.js';
 
@@ -60,6 +61,8 @@ export async function enrol(ctx: VerifierContext, input: EnrolInput): Promise<En
   const problem = passwordProblem(input.password, cpr);
   if (problem !== null) throw invalid(problem);
   const eligibility = cpr === null ? 'bank-only' : 'full';
+  const hash = await hashPassword(input.password, ctx.policy.scrypt, ctx.random);
+  const pin = isPin(input.password);
   for (let attempt = 0; attempt < 20; attempt++) {
     const user: UserRecord = {
       id: randomId(ctx.random),
@@ -76,19 +79,28 @@ export async function enrol(ctx: VerifierContext, input: EnrolInput): Promise<En
       reorderThreshold: ctx.policy.reorderThreshold,
       createdAt: now,
     };
-    if ((await ctx.store.createUser(user)) === 'ok') {
-      await storePassword(ctx, user.id, input.password, false);
-      await audit(ctx, user, {}, 'none', 'enrol', 'ok');
-      return { userId: user.id, nemIdNumber: user.nemIdNumber, eligibility };
-    }
     const holder = cpr === null ? null : await ctx.store.findUserId('cpr', cpr);
-    if (holder !== null) {
-      const previous = await ctx.store.getUser(holder);
-      if (previous?.status === 'deleted') return reinstate(ctx, previous, user, input.password);
+    const previous = holder === null ? null : await ctx.store.getUser(holder);
+    if (previous !== null && previous.status !== 'deleted') {
       throw new VerifierError('CONFLICT', 'that CPR number already has a NemID');
     }
-    if (alias !== null && (await ctx.store.findUserId('alias', alias)) !== null) {
-      throw new VerifierError('CONFLICT', 'that user id is taken');
+    const target = previous ?? user;
+    const record = passwordRecord(ctx, target.id, hash, pin, false, now);
+    try {
+      if (previous !== null) return await reinstate(ctx, previous, user, record);
+      await ctx.store.write({
+        insert: {
+          users: [user],
+          passwords: [record],
+          audit: [auditEntry(now, user, {}, 'none', 'enrol', 'ok')],
+        },
+      });
+      return { userId: user.id, nemIdNumber: user.nemIdNumber, eligibility };
+    } catch (e) {
+      if (!(e instanceof StoreConflictError)) throw e;
+      if (e.what === 'users.alias') throw new VerifierError('CONFLICT', 'that user id is taken');
+      if (e.what === 'users.cpr') throw new VerifierError('CONFLICT', 'that CPR number already has a NemID');
+      // A NemID number or internal id drawn twice: draw again.
     }
   }
   throw new Error('could not draw a free NemID number');
@@ -99,28 +111,34 @@ export async function enrol(ctx: VerifierContext, input: EnrolInput): Promise<En
  * record comes back with the new details, a new password and its old NemID number. Its cards
  * stay blocked and its key display retired; new ones are issued as for anyone.
  */
-async function reinstate(
+function reinstate(
   ctx: VerifierContext,
   previous: UserRecord,
   fresh: UserRecord,
-  password: string,
+  password: PasswordRecord,
 ): Promise<Enrolled> {
-  if (fresh.alias !== null && (await ctx.store.setAlias(previous.id, fresh.alias)) !== 'ok') {
-    throw new VerifierError('CONFLICT', 'that user id is taken');
-  }
-  await ctx.store.updateUser(previous.id, {
-    name: fresh.name,
-    address: fresh.address,
-    mobile: fresh.mobile,
-    email: fresh.email,
-    eligibility: fresh.eligibility,
-    siteLogOptIn: false,
-    reorderThreshold: fresh.reorderThreshold,
-    status: 'active',
+  const now = ctx.clock();
+  return ctx.store.update({ user: previous.id }, ({ user }) => {
+    if (user === null || user.status !== 'deleted')
+      throw new VerifierError('CONFLICT', 'that CPR number already has a NemID');
+    const back: UserRecord = {
+      ...user,
+      alias: fresh.alias,
+      name: fresh.name,
+      address: fresh.address,
+      mobile: fresh.mobile,
+      email: fresh.email,
+      eligibility: fresh.eligibility,
+      siteLogOptIn: false,
+      reorderThreshold: fresh.reorderThreshold,
+      status: 'active',
+    };
+    const line = auditEntry(now, back, {}, 'none', 'enrol-again', 'ok');
+    return {
+      result: { userId: back.id, nemIdNumber: back.nemIdNumber, eligibility: back.eligibility },
+      writes: { update: { users: [back], passwords: [password] }, insert: { audit: [line] } },
+    };
   });
-  await storePassword(ctx, previous.id, password, false);
-  await audit(ctx, previous, {}, 'none', 'enrol-again', 'ok');
-  return { userId: previous.id, nemIdNumber: previous.nemIdNumber, eligibility: fresh.eligibility };
 }
 
 export const aliasRules = 'a user id is 3-40 letters, digits or . _ @ -, with at least one letter';
@@ -131,14 +149,43 @@ export async function requireUser(ctx: VerifierContext, userId: string): Promise
   return user;
 }
 
-export async function storePassword(
+/** A fresh password record: the hash sealed with its PIN flag, the lockout cleared (ID-3). */
+export function passwordRecord(
   ctx: VerifierContext,
   userId: string,
+  hash: string,
+  pin: boolean,
+  temporary: boolean,
+  now: number,
+): PasswordRecord {
+  return {
+    userId,
+    sealed: sealPassword(ctx.box, userId, hash, pin),
+    temporary,
+    setAt: now,
+    lockout: NO_LOCKOUT,
+  };
+}
+
+/** Replaces the password, which lifts its lock or block, and logs why. */
+async function storePassword(
+  ctx: VerifierContext,
+  user: UserRecord,
   password: string,
   temporary: boolean,
+  action: string,
 ): Promise<void> {
   const hash = await hashPassword(password, ctx.policy.scrypt, ctx.random);
-  await ctx.store.setPassword(userId, { hash, isPin: isPin(password), temporary, setAt: ctx.clock() });
+  const now = ctx.clock();
+  const record = passwordRecord(ctx, user.id, hash, isPin(password), temporary, now);
+  const line = auditEntry(now, user, {}, 'password', action, 'ok');
+  await ctx.store.update({ password: user.id }, ({ password: old }) => ({
+    result: undefined,
+    writes:
+      old === null
+        ? { insert: { passwords: [record], audit: [line] } }
+        : { update: { passwords: [record] }, insert: { audit: [line] } },
+  }));
 }
 
 /** ID-4: the user's own new password (a PIN applies everywhere, with 3 tries). */
@@ -146,8 +193,7 @@ export async function changePassword(ctx: VerifierContext, userId: string, passw
   const user = await requireUser(ctx, userId);
   const problem = passwordProblem(password, user.cpr);
   if (problem !== null) throw invalid(problem);
-  await storePassword(ctx, userId, password, false);
-  await audit(ctx, user, {}, 'password', 'password-changed', 'ok');
+  await storePassword(ctx, user, password, false, 'password-changed');
 }
 
 const TEMP_LETTERS = 'abcdefghjkmnpqrstuvwxyz';
@@ -166,8 +212,7 @@ export async function issueTemporaryPassword(
   if (channel === 'sms' && user.mobile === null)
     throw new VerifierError('CONFLICT', 'no mobile number on file');
   const password = `${randomString(ctx.random, TEMP_LETTERS, 5)}${randomString(ctx.random, TEMP_DIGITS, 3)}`;
-  await storePassword(ctx, userId, password, true);
-  await audit(ctx, user, {}, 'password', `temporary-password-${channel}`, 'ok');
+  await storePassword(ctx, user, password, true, `temporary-password-${channel}`);
   return { password, sendTo: channel === 'sms' ? user.mobile : null };
 }
 
@@ -176,14 +221,36 @@ export async function setAlias(
   userId: string,
   text: string | null,
 ): Promise<string | null> {
-  const user = await requireUser(ctx, userId);
   const alias = text === null ? null : normalizeAlias(text);
   if (text !== null && alias === null) throw invalid(aliasRules);
-  const r = await ctx.store.setAlias(userId, alias);
-  if (r === 'taken') throw new VerifierError('CONFLICT', 'that user id is taken');
-  if (r === 'no-user') throw new VerifierError('NOT_FOUND', 'no such user');
-  await audit(ctx, user, {}, 'none', alias === null ? 'alias-removed' : 'alias-set', 'ok');
+  await changeUser(ctx, userId, alias === null ? 'alias-removed' : 'alias-set', (u) => ({ ...u, alias }));
   return alias;
+}
+
+/**
+ * Changes one user row (loaded and held in the unit of work, so concurrent changes of other fields
+ * are not lost) and logs the change. A deleted NemID is NOT_FOUND.
+ */
+export async function changeUser(
+  ctx: VerifierContext,
+  userId: string,
+  action: string,
+  change: (user: UserRecord) => UserRecord,
+): Promise<UserRecord> {
+  const now = ctx.clock();
+  try {
+    return await ctx.store.update({ user: userId }, ({ user }) => {
+      if (user === null || user.status === 'deleted') throw new VerifierError('NOT_FOUND', 'no such user');
+      const next = change(user);
+      const line = auditEntry(now, next, {}, 'none', action, 'ok');
+      return { result: next, writes: { update: { users: [next] }, insert: { audit: [line] } } };
+    });
+  } catch (e) {
+    if (e instanceof StoreConflictError && e.what === 'users.alias') {
+      throw new VerifierError('CONFLICT', 'that user id is taken');
+    }
+    throw e;
+  }
 }
 
 export function userView(u: UserRecord): UserView {

@@ -7,38 +7,37 @@ import {
   unblockNemId,
   updateProfile,
 } from './account.js';
+import { answerChallenge } from './answer.js';
 import { batchDigest } from './batch-digest.js';
-import { Engines } from './card-engines.js';
-import { addCard, cardViews } from './cards.js';
-import {
-  type AnswerTrace,
-  answerChallenge,
-  challengeData,
-  createChallenge,
-  switchToToken,
-} from './challenges.js';
+import { Engines, tokenContext } from './card-engines.js';
+import { addCard, blockCard, cardViews } from './cards.js';
+import { challengeView, createChallenge, switchToToken } from './challenges.js';
 import { audit, type Origin, type VerifierContext } from './context.js';
 import { invalid, VerifierError } from './errors.js';
+import { checkMasterKey } from './key-check.js';
 import { deriveKeys } from './master-keys.js';
 import { checkPassword } from './password-check.js';
+import { type PhoneService, phoneKey } from './phone-key.js';
 import { type PolicyOverrides, resolvePolicy } from './policy.js';
 import { type ProviderIdentity, PseudonymCache } from './pseudonym.js';
 import { type Clock, type RandomSource, systemClock, systemRandom } from './runtime.js';
 import { SecretBox } from './secret-box.js';
-import { formatCardSerial, normalizeCardSerial, normalizeTokenSerial } from './serials.js';
-import type {
-  AuditEntry,
-  AuditFactor,
-  AuditQuery,
-  ChallengeRecord,
-  ProviderRecord,
-  Store,
-  UserRecord,
-} from './store/store.js';
-import { applyTokenAction, assignToken, blockToken, TOKEN_ACTION_PURPOSES } from './token-admin.js';
-import { sealVendorToken, tokenView, type VendorToken } from './tokens.js';
+import { formatCardSerial, formatTokenSerial, normalizeCardSerial, normalizeTokenSerial } from './serials.js';
+import type { AuditEntry, ProviderRecord, UserRecord } from './store/records.js';
+import { NO_LOCKOUT } from './store/records.js';
+import type { AuditQuery, Store } from './store/store.js';
+import {
+  applyTokenAction,
+  assignToken,
+  blockToken,
+  TOKEN_ACTION_PURPOSES,
+  unblockToken,
+} from './token-admin.js';
+import { registerTokens, tokenView, type VendorToken } from './tokens.js';
+import { parseLoginId } from './user-ids.js';
 import {
   changePassword,
+  changeUser,
   type EnrolInput,
   type Enrolled,
   enrol,
@@ -68,6 +67,8 @@ export interface VerifierOptions {
   readonly policy?: PolicyOverrides;
   /** Reorders, handovers, blocks: things the application acts on. Must not throw. */
   readonly onEvent?: (event: VerifierEvent) => void;
+  /** A-2: calls the user and reads the key aloud (see `phoneKey`). */
+  readonly phoneService?: PhoneService;
 }
 
 export interface LogonRequest extends Origin {
@@ -92,11 +93,17 @@ export interface CardInput {
   readonly secret: Uint8Array;
 }
 
+/** A key display as the verifier knows it, secret in the clear, for a move to another server. */
+export interface ExportedToken extends Required<VendorToken> {
+  readonly state: TokenView['state'];
+}
+
 /** The verifier a backend embeds. Stateless itself: all state is in the store. */
 export class Verifier {
   private readonly ctx: VerifierContext;
   private readonly engines: Engines;
   private readonly pseudonyms: PseudonymCache;
+  private readonly phoneService: PhoneService | undefined;
 
   constructor(options: VerifierOptions) {
     const keys = deriveKeys(options.masterKey);
@@ -113,10 +120,20 @@ export class Verifier {
     };
     this.engines = new Engines(this.ctx.box);
     this.pseudonyms = new PseudonymCache(keys.pseudonyms);
+    this.phoneService = options.phoneService;
   }
 
   get policy() {
     return this.ctx.policy;
+  }
+
+  /**
+   * Checks that the master key belongs to the database (a value kept at the first check), so a
+   * wrong key is refused at start-up (WRONG_MASTER_KEY) rather than at the first log-on. 'claimed'
+   * the first time, when the database takes this key as its own.
+   */
+  checkMasterKey(): Promise<'ok' | 'claimed'> {
+    return checkMasterKey(this.ctx);
   }
 
   // ---------- users ----------
@@ -127,6 +144,14 @@ export class Verifier {
 
   async getUser(userId: string): Promise<UserView> {
     return userView(await requireUser(this.ctx, userId));
+  }
+
+  /** The user with this NemID number, CPR number or self-chosen user id (for support), or null. */
+  async findUser(loginId: string): Promise<UserView | null> {
+    const id = parseLoginId(loginId);
+    const userId = id === null ? null : await this.ctx.store.findUserId(id.kind, id.value);
+    const user = userId === null ? null : await this.ctx.store.getUser(userId);
+    return user === null || user.status === 'deleted' ? null : userView(user);
   }
 
   /** ID-2: create, change or (null) remove the self-chosen user id. Returns it as stored. */
@@ -140,6 +165,22 @@ export class Verifier {
 
   issueTemporaryPassword(userId: string, channel: 'bank' | 'support' | 'sms') {
     return issueTemporaryPassword(this.ctx, userId, channel);
+  }
+
+  /**
+   * ID-3, for support: lifts a password lock before its 8 hours are over. A password blocked for
+   * good needs a new one (`issueTemporaryPassword`).
+   */
+  async unlockPassword(userId: string): Promise<void> {
+    const user = await requireUser(this.ctx, userId);
+    await this.ctx.store.update({ password: userId }, ({ password }) => {
+      if (password === null) throw new VerifierError('NOT_FOUND', 'the user has no password');
+      if (password.lockout.blocked) {
+        throw new VerifierError('CONFLICT', 'the password is blocked for good: issue a temporary password');
+      }
+      return { result: undefined, writes: { update: { passwords: [{ ...password, lockout: NO_LOCKOUT }] } } };
+    });
+    await audit(this.ctx, user, {}, 'password', 'password-unlocked', 'ok');
   }
 
   updateProfile(userId: string, patch: ProfilePatch): Promise<void> {
@@ -170,7 +211,7 @@ export class Verifier {
     return deleteNemId(this.ctx, userId);
   }
 
-  /** S-1: the user's own log, oldest first. */
+  /** S-1: the user's own log, oldest first (`since` inclusive, `until` exclusive). */
   async auditLog(userId: string, query?: AuditQuery): Promise<AuditEntry[]> {
     await requireUser(this.ctx, userId);
     return this.ctx.store.listAudit(userId, query);
@@ -179,15 +220,15 @@ export class Verifier {
   // ---------- providers (S-3) ----------
 
   async registerProvider(provider: ProviderRecord): Promise<void> {
-    if (provider.id.trim() === '') throw invalid('a provider id is needed');
+    if (typeof provider.id !== 'string' || provider.id.trim() === '')
+      throw invalid('a provider id is needed');
     await this.ctx.store.putProvider({ ...provider });
   }
 
   /** The CPR number for a provider approved for it, else a pseudonym only that provider gets. */
   async identityFor(userId: string, providerId: string): Promise<ProviderIdentity> {
     const user = await requireUser(this.ctx, userId);
-    const provider = await this.ctx.store.getProvider(providerId);
-    return this.identity(user, provider, providerId);
+    return this.identity(user, await this.ctx.store.getProvider(providerId), providerId);
   }
 
   private identity(user: UserRecord, provider: ProviderRecord | null, providerId: string): ProviderIdentity {
@@ -207,78 +248,54 @@ export class Verifier {
   async startLogon(req: LogonRequest): Promise<ChallengeView> {
     const provider = await this.provider(req.providerId);
     const checked = await checkPassword(this.ctx, req.userId, req.password);
-    const user = checked.user;
     try {
       if (!checked.ok) throw checked.error;
-      return await this.challengeAfterPassword(checked.user, checked.temporary, provider, req);
+      const user = checked.user;
+      if (user.status === 'blocked') throw new VerifierError('AUTH005');
+      if (user.eligibility === 'bank-only' && !provider.isBank) throw new VerifierError('AUTH012');
+      const challenge = await createChallenge(this.ctx, this.engines, {
+        user,
+        purpose: 'logon',
+        origin: req,
+        temporaryPassword: checked.temporary,
+      });
+      await audit(this.ctx, user, req, 'password', 'logon-password', 'ok');
+      return challenge;
     } catch (e) {
-      await this.log(user, req, 'password', 'logon-password', outcomeOf(e));
+      await audit(this.ctx, checked.user, req, 'password', 'logon-password', outcomeOf(e));
       throw e;
     }
   }
 
-  private async challengeAfterPassword(
-    user: UserRecord,
-    temporaryPassword: boolean,
-    provider: ProviderRecord,
-    req: LogonRequest,
-  ): Promise<ChallengeView> {
-    if (user.status === 'blocked') throw new VerifierError('AUTH005');
-    if (user.eligibility === 'bank-only' && !provider.isBank) throw new VerifierError('AUTH012');
-    const challenge = await createChallenge(this.ctx, this.engines, {
-      user,
-      purpose: 'logon',
-      origin: req,
-      temporaryPassword,
-    });
-    await this.log(user, req, 'password', 'logon-password', 'ok');
-    return challenge;
+  /** T-7: the "switch to key display" link of a card challenge. */
+  switchToToken(challengeId: string): Promise<ChallengeView> {
+    return switchToToken(this.ctx, challengeId);
   }
 
-  /** T-7: the "switch to key display" link of a card challenge. */
-  async switchToToken(challengeId: string): Promise<ChallengeView> {
-    const view = await switchToToken(this.ctx, challengeId);
-    const c = await this.ctx.store.getChallenge(view.challengeId);
-    if (c !== null) {
-      await this.log(
-        await this.ctx.store.getUser(c.userId),
-        Verifier.originOf(c),
-        'token',
-        'switch-to-token',
-        'ok',
-      );
-    }
-    return view;
+  /**
+   * A-2: the phone service calls the user (on the mobile number on file) and reads the key the
+   * challenge asks for aloud. The key never leaves the verifier any other way; the call is logged.
+   */
+  phoneKey(challengeId: string): Promise<void> {
+    return phoneKey(this.ctx, this.engines, this.phoneService, challengeId);
   }
 
   /** Key step: the key from the card or the code from the key display. */
   async completeLogon(challengeId: string, key: string): Promise<LogonResult> {
-    const trace: AnswerTrace = {};
-    try {
-      // The 'ok' audit line is written by the store together with the accepted answer.
-      const a = await answerChallenge(
-        this.ctx,
-        this.engines,
-        challengeId,
-        ['logon'],
-        key,
-        null,
-        trace,
-        'logon',
-      );
-      const providerId = a.challenge.providerId ?? '';
-      const identity = this.identity(a.user, a.provider, providerId);
-      return {
-        userId: a.user.id,
-        identity,
-        factor: a.challenge.factor,
-        mustChangePassword: a.data.temporaryPassword,
-        tokenActivated: a.tokenActivated,
-      };
-    } catch (e) {
-      await this.logFailure(trace, 'logon', e);
-      throw e;
-    }
+    const a = await answerChallenge(this.ctx, this.engines, challengeId, {
+      purposes: ['logon'],
+      typed: key,
+      batchDigest: null,
+      action: 'logon',
+      logOk: true,
+    });
+    return {
+      userId: a.user.id,
+      identity: this.identity(a.user, a.provider, a.challenge.providerId ?? ''),
+      factor: a.challenge.factor,
+      mustChangePassword: a.data.temporaryPassword,
+      tokenActivated: a.tokenActivated,
+    };
   }
 
   // ---------- signing (KC-7) ----------
@@ -299,10 +316,10 @@ export class Verifier {
         batchDigest: batchDigest(req.transactions),
         transactionCount: req.transactions.length,
       });
-      await this.log(user, req, 'none', 'sign-start', 'ok');
+      await audit(this.ctx, user, req, 'none', 'sign-start', 'ok');
       return challenge;
     } catch (e) {
-      await this.log(user, req, 'none', 'sign-start', outcomeOf(e));
+      await audit(this.ctx, user, req, 'none', 'sign-start', outcomeOf(e));
       throw e;
     }
   }
@@ -313,46 +330,34 @@ export class Verifier {
     key: string,
     transactions: readonly string[],
   ): Promise<SigningResult> {
-    const trace: AnswerTrace = {};
-    try {
-      const digest = batchDigest(transactions);
-      const a = await answerChallenge(
-        this.ctx,
-        this.engines,
-        challengeId,
-        ['sign'],
-        key,
-        digest,
-        trace,
-        'sign',
-      );
-      const providerId = a.challenge.providerId ?? '';
-      return {
-        userId: a.user.id,
-        identity: this.identity(a.user, a.provider, providerId),
-        batchDigest: digest,
-        transactionCount: transactions.length,
-        factor: a.challenge.factor,
-        tokenActivated: a.tokenActivated,
-      };
-    } catch (e) {
-      await this.logFailure(trace, 'sign', e);
-      throw e;
-    }
+    const digest = batchDigest(transactions);
+    const a = await answerChallenge(this.ctx, this.engines, challengeId, {
+      purposes: ['sign'],
+      typed: key,
+      batchDigest: digest,
+      action: 'sign',
+      logOk: true,
+    });
+    return {
+      userId: a.user.id,
+      identity: this.identity(a.user, a.provider, a.challenge.providerId ?? ''),
+      batchDigest: digest,
+      transactionCount: transactions.length,
+      factor: a.challenge.factor,
+      tokenActivated: a.tokenActivated,
+    };
   }
 
   // ---------- key cards (KC-*) ----------
 
   /** Issues a card; without `secret` one is drawn (return it to the printer, then forget it). */
   async issueCard(userId: string, card: { serial: string; secret?: Uint8Array }): Promise<CardInput> {
-    const user = await requireUser(this.ctx, userId);
     const serial = normalizeCardSerial(card.serial);
     if (serial === null) throw invalid('a card number is one letter and 9 digits, like A123-456-789');
     const secret = card.secret ?? this.ctx.random(32);
     if (!(secret instanceof Uint8Array) || secret.length < 16)
       throw invalid('a card secret is at least 16 bytes');
     await addCard(this.ctx, userId, serial, secret);
-    await this.log(user, {}, 'card', 'card-issued', 'ok');
     return { serial: formatCardSerial(serial), secret };
   }
 
@@ -370,7 +375,7 @@ export class Verifier {
         imported.push((await this.issueCard(c.userId, c)).serial);
       } catch (e) {
         if (!(e instanceof VerifierError)) throw e;
-        refused.push({ serial: c.serial, reason: e.detail ?? e.code });
+        refused.push({ serial: c.serial, reason: e.message });
       }
     }
     return { imported, refused };
@@ -387,30 +392,36 @@ export class Verifier {
    */
   async blockCard(cardNumber: string, reason: 'lost' | 'found'): Promise<boolean> {
     const serial = normalizeCardSerial(cardNumber);
-    const card = serial === null ? null : await this.ctx.store.getCard(serial);
-    if (card === null) return false;
-    await this.ctx.store.setCardStatus(card.serial, 'blocked');
-    const user = await this.ctx.store.getUser(card.userId);
-    await this.log(user, {}, 'card', `card-blocked-${reason}`, 'ok');
-    this.ctx.emit({
-      type: 'card-blocked',
-      userId: card.userId,
-      cardNumber: formatCardSerial(card.serial),
-      reason,
-      at: this.ctx.clock(),
-    });
-    return true;
+    return serial !== null && blockCard(this.ctx, serial, reason);
+  }
+
+  /** KC-3, KC-5: the user orders a new card; the bank prints it on the 'card-ordered' event. */
+  async orderCard(userId: string, reason: 'lost' | 'running-out' | 'extra'): Promise<void> {
+    const user = await changeUser(this.ctx, userId, `card-ordered-${reason}`, (u) => u);
+    this.ctx.emit({ type: 'card-ordered', userId: user.id, reason, at: this.ctx.clock() });
   }
 
   // ---------- key displays (T-*) ----------
 
   /** Registers a vendor batch (all or nothing). Secrets are sealed before they reach the store. */
-  async registerTokens(tokens: readonly VendorToken[]): Promise<number> {
-    const sealed = tokens.map((t) => sealVendorToken(this.ctx, t));
-    if ((await this.ctx.store.addTokens(sealed)) !== 'ok') {
-      throw new VerifierError('CONFLICT', 'a token serial in the batch is already registered');
-    }
-    return sealed.length;
+  registerTokens(tokens: readonly VendorToken[]): Promise<number> {
+    return registerTokens(this.ctx, tokens);
+  }
+
+  /** Every key display with its secret and where its counter or clock stands, for a move elsewhere. */
+  async exportTokens(): Promise<ExportedToken[]> {
+    return (await this.ctx.store.listTokens()).map((t) => ({
+      serial: formatTokenSerial(t.serial),
+      kind: t.kind,
+      secret: this.ctx.box.open(t.secretCiphertext, tokenContext(t.serial)),
+      algorithm: t.algorithm,
+      digits: t.digits,
+      stepSeconds: t.stepSeconds,
+      t0: t.t0,
+      counter: t.kind === 'hotp' ? Math.max(t.lastCounter + 1, (t.resyncCounter ?? -1) + 1, 0) : 0,
+      driftSteps: t.kind === 'totp' ? t.driftSteps : 0,
+      state: t.state,
+    }));
   }
 
   /** T-5: gives an ordered key display to a user (one per NemID); it works once activated (T-7). */
@@ -425,12 +436,13 @@ export class Verifier {
   }
 
   /** T-8 by phone: support blocks a lost key display without a card key. */
-  async blockTokenBySupport(userId: string): Promise<TokenView> {
-    const user = await requireUser(this.ctx, userId);
-    const t = await this.ctx.store.findUserToken(userId);
-    if (t === null) throw new VerifierError('NOT_FOUND', 'the user has no key display');
-    await blockToken(this.ctx, user, t.serial, t.state);
-    return tokenView((await this.ctx.store.getToken(t.serial))!);
+  blockTokenBySupport(userId: string): Promise<TokenView> {
+    return blockToken(this.ctx, userId);
+  }
+
+  /** T-8 for support: a found key display is unblocked (self-service uses `startTokenAction`). */
+  unblockTokenBySupport(userId: string): Promise<TokenView> {
+    return unblockToken(this.ctx, userId);
   }
 
   /**
@@ -442,8 +454,9 @@ export class Verifier {
   ): Promise<ChallengeView> {
     const user = await requireUser(this.ctx, req.userId);
     if (user.status === 'blocked') throw new VerifierError('AUTH005');
-    const token = await this.ctx.store.findUserToken(user.id);
-    if (token === null) throw new VerifierError('NOT_FOUND', 'the user has no key display');
+    if ((await this.ctx.store.findUserToken(user.id)) === null) {
+      throw new VerifierError('NOT_FOUND', 'the user has no key display');
+    }
     let newTokenSerial: string | null = null;
     if (req.action === 'replace') {
       newTokenSerial = normalizeTokenSerial(req.newTokenSerial ?? '');
@@ -459,46 +472,37 @@ export class Verifier {
   }
 
   async completeTokenAction(challengeId: string, cardKey: string): Promise<TokenActionResult> {
-    const trace: AnswerTrace = {};
+    const c = await this.ctx.store.getChallenge(challengeId);
+    const action = c?.purpose ?? 'token-action';
+    const a = await answerChallenge(this.ctx, this.engines, challengeId, {
+      purposes: ['token-block', 'token-unblock', 'token-replace'],
+      typed: cardKey,
+      batchDigest: null,
+      action,
+      logOk: false,
+    });
     try {
-      const a = await answerChallenge(
-        this.ctx,
-        this.engines,
-        challengeId,
-        ['token-block', 'token-unblock', 'token-replace'],
-        cardKey,
-        null,
-        trace,
-      );
-      const result = await applyTokenAction(this.ctx, a.user, a.challenge.purpose, a.data.newTokenSerial);
-      await this.log(a.user, Verifier.originOf(a.challenge), 'card', a.challenge.purpose, 'ok');
-      return result;
+      return await applyTokenAction(this.ctx, a.user.id, a.challenge.purpose, a.data.newTokenSerial);
     } catch (e) {
-      await this.logFailure(trace, trace.challenge?.purpose ?? 'token-action', e);
+      await audit(this.ctx, a.user, {}, 'card', action, outcomeOf(e));
       throw e;
     }
   }
 
+  /** The challenge as the screen shows it (card number and key number again, say). */
+  async getChallenge(challengeId: string): Promise<ChallengeView | null> {
+    const c = await this.ctx.store.getChallenge(challengeId);
+    return c === null || !(this.ctx.clock() < c.expiresAt) ? null : challengeView(c);
+  }
+
   // ---------- housekeeping ----------
 
-  /** Removes expired challenges; returns how many. */
+  /**
+   * Removes expired challenges; returns how many. An embedding backend calls this now and then
+   * (say every minute): a challenge nobody answers is otherwise kept for good.
+   */
   purgeExpiredChallenges(): Promise<number> {
     return this.ctx.store.purgeExpiredChallenges(this.ctx.clock());
-  }
-
-  /** Audits an answer that failed, with as much as it got to know. */
-  private async logFailure(trace: AnswerTrace, action: string, e: unknown): Promise<void> {
-    const c = trace.challenge;
-    const origin = c === undefined ? {} : Verifier.originOf(c);
-    await this.log(trace.user ?? null, origin, c?.factor ?? 'none', action, outcomeOf(e));
-  }
-
-  private static originOf(c: ChallengeRecord): Origin {
-    return { ip: c.ip, providerId: c.providerId, site: challengeData(c).site };
-  }
-
-  private log(user: UserRecord | null, origin: Origin, factor: AuditFactor, action: string, outcome: string) {
-    return audit(this.ctx, user, origin, factor, action, outcome);
   }
 }
 

@@ -6,7 +6,7 @@ import type {
   TokenKind,
   TokenState,
   UserStatus,
-} from './store/store.js';
+} from './store/records.js';
 
 /** A key-card challenge as the log-on screen shows it (KC-1, KC-2). */
 export interface CardChallengeView {
@@ -145,6 +145,12 @@ export type VerifierEvent =
       readonly type: 'password-locked';
       readonly userId: string;
       readonly until: number | null;
+      readonly at: number;
+    }
+  | {
+      readonly type: 'card-ordered';
+      readonly userId: string;
+      readonly reason: 'lost' | 'running-out' | 'extra';
       readonly at: number;
     }
   | { readonly type: 'nemid-blocked'; readonly userId: string; readonly reason: string; readonly at: number }

@@ -1,17 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { findCard, readKeyFile } from '@nemid-sim/key-card';
-import type { ClosableStore, VendorToken, Verifier } from '@nemid-sim/server-verifier';
+import type { Store, VendorToken, Verifier } from '@nemid-sim/server-verifier';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
-
-/**
- * The verifier (and with it the SQLite addon and the PostgreSQL driver) is loaded only when a
- * server command runs, so the other `nemid` commands start as fast as before.
- */
-const verifierPackage = () => import('@nemid-sim/server-verifier');
-
 import { integerOption } from '../options.js';
 import { addBatchOptions, type BatchOpts, openBatch } from './card-batch.js';
+
+/**
+ * The verifier and the one database driver a command uses are loaded only when a server command
+ * runs, so the other `nemid` commands start as fast as before.
+ */
+const verifierPackage = () => import('@nemid-sim/server-verifier');
 
 interface StoreOpts {
   db?: string;
@@ -26,7 +25,7 @@ interface VerifierOpts extends StoreOpts {
 
 function addStoreOptions(cmd: Command): Command {
   return cmd
-    .option('--db <file>', 'the SQLite database file (created if missing)')
+    .option('--db <file>', 'the SQLite database file (made by `nemid server init`)')
     .option(
       '--pg <url>',
       'a PostgreSQL database, postgres://user@host:port/db (the password may come from PGPASSWORD)',
@@ -59,15 +58,20 @@ function checkStoreOptions(opts: StoreOpts): void {
   if (opts.pg === undefined && opts.pgSchema !== undefined) throw new UsageError('--pg-schema needs --pg');
 }
 
-async function openStore(opts: StoreOpts): Promise<ClosableStore> {
+/** Opens the store; only `server init` creates one (a mistyped path or schema is refused). */
+async function openStore(opts: StoreOpts, create = false): Promise<Store> {
   checkStoreOptions(opts);
-  const { openPostgresStore, openSqliteStore } = await verifierPackage();
   try {
     const relaxed = opts.durability === 'relaxed';
-    if (opts.db !== undefined) return openSqliteStore(opts.db, { durability: relaxed ? 'normal' : 'full' });
+    if (opts.db !== undefined) {
+      const { openSqliteStore } = await import('@nemid-sim/server-verifier/sqlite');
+      return openSqliteStore(opts.db, { create, durability: relaxed ? 'normal' : 'full' });
+    }
+    const { openPostgresStore } = await import('@nemid-sim/server-verifier/postgres');
     return await openPostgresStore({
       connectionString: opts.pg as string,
       schema: opts.pgSchema,
+      create,
       durability: relaxed ? 'relaxed' : 'full',
     });
   } catch (err) {
@@ -87,28 +91,33 @@ async function readMasterKey(file: string): Promise<Uint8Array> {
 }
 
 /** Runs `fn` with a verifier on the chosen store, and closes the store afterwards. */
-async function withVerifier<T>(
-  opts: VerifierOpts,
-  fn: (v: Verifier, store: ClosableStore) => Promise<T>,
-): Promise<T> {
+async function withVerifier<T>(opts: VerifierOpts, fn: (v: Verifier) => Promise<T>): Promise<T> {
   checkStoreOptions(opts);
   const masterKey = await readMasterKey(opts.masterKeyFile);
-  const { createVerifier } = await verifierPackage();
+  const { createVerifier, isVerifierError } = await verifierPackage();
   const store = await openStore(opts);
   try {
-    return await fn(createVerifier({ store, masterKey }), store);
+    const verifier = createVerifier({ store, masterKey });
+    try {
+      await verifier.checkMasterKey();
+    } catch (err) {
+      if (isVerifierError(err, 'WRONG_MASTER_KEY')) {
+        throw new UsageError(`${opts.masterKeyFile} is not the master key of this database`);
+      }
+      throw err;
+    }
+    return await fn(verifier);
   } finally {
     await store.close();
   }
 }
 
 /** A user named by NemID number, CPR number or alias (as at log-on), or by the internal user id. */
-async function resolveUser(store: ClosableStore, text: string): Promise<string> {
-  const { parseLoginId } = await verifierPackage();
-  const login = parseLoginId(text);
-  const found = login === null ? null : await store.findUserId(login.kind, login.value);
-  if (found !== null) return found;
-  if ((await store.getUser(text)) !== null) return text;
+async function resolveUser(verifier: Verifier, text: string): Promise<string> {
+  const found = await verifier.findUser(text);
+  if (found !== null) return found.userId;
+  const byId = await verifier.getUser(text).catch(() => null);
+  if (byId !== null) return byId.userId;
   throw new UsageError(`no user with the id ${text}`);
 }
 
@@ -128,7 +137,7 @@ export function registerServerCommands(program: Command): void {
   addStoreOptions(
     server.command('init').description('create the database (or schema) and bring it to the newest version'),
   ).action(async (opts: StoreOpts) => {
-    const store = await openStore(opts);
+    const store = await openStore(opts, true);
     await store.close();
     process.stdout.write(`database ready: ${opts.db ?? `PostgreSQL schema ${opts.pgSchema ?? 'public'}`}\n`);
   });
@@ -153,13 +162,13 @@ export function registerServerCommands(program: Command): void {
       if (apiKey.length < 16)
         throw new UsageError('--api-key-file must hold an API key of 16 characters or more');
     }
-    const { startVerifierHttpServer } = await verifierPackage();
+    const { startVerifierHttpServer } = await import('@nemid-sim/server-verifier/http');
     await withVerifier(opts, async (verifier) => {
       const running = await startVerifierHttpServer(verifier, {
         port: opts.port,
         host: opts.host,
         apiKey,
-        log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+        log: (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
       });
       process.stdout.write(`listening on ${running.url}\n`);
       await new Promise<void>((resolve) => {
@@ -256,8 +265,8 @@ export function registerServerCommands(program: Command): void {
     ),
   ).action(async (opts: VerifierOpts & BatchOpts & { user: string; card: string[] }) => {
     const batch = await openBatch(opts);
-    const result = await withVerifier(opts, async (v, store) => {
-      const userId = await resolveUser(store, opts.user);
+    const result = await withVerifier(opts, async (v) => {
+      const userId = await resolveUser(v, opts.user);
       const cards = opts.card.map((number) => {
         const inBatch = batch.cards.find((c) => compactSerial(c.serial) === compactSerial(number));
         const found = inBatch ?? findCard(batch, number);
@@ -291,8 +300,8 @@ export function registerServerCommands(program: Command): void {
       .requiredOption('--user <id>', 'the user: NemID number, CPR number, alias or internal user id')
       .requiredOption('--serial <digits>', 'the 16-digit serial'),
   ).action(async (opts: VerifierOpts & { user: string; serial: string }) => {
-    const view = await withVerifier(opts, async (v, store) =>
-      v.assignToken(await resolveUser(store, opts.user), opts.serial),
+    const view = await withVerifier(opts, async (v) =>
+      v.assignToken(await resolveUser(v, opts.user), opts.serial),
     );
     process.stdout.write(
       `assigned ${view.tokenSerial} (${view.kind}); activate it with "switch to key display"\n`,

@@ -21,6 +21,8 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   INVALID_INPUT: 400,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  UNAVAILABLE: 503,
+  WRONG_MASTER_KEY: 500,
 };
 
 export interface ErrorReply {
