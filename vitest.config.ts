@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@nemid-sim/core': src('core'),
+      '@nemid-sim/pskc': src('pskc'),
       '@nemid-sim/key-card': src('key-card'),
       '@nemid-sim/device-sim': src('device-sim'),
       '@nemid-sim/server-verifier': src('server-verifier'),
