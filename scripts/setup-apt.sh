@@ -4,7 +4,9 @@
 set -euo pipefail
 
 PACKAGES=(
-  oathtool # test/device-sim/otpauth-oathtool.test.ts: codes of a device made from an otpauth:// URI
+  oathtool   # test/device-sim/otpauth-oathtool.test.ts: codes of a device made from an otpauth:// URI
+  pskc-utils # test/pskc/interop.test.ts: python-pskc's pskc2csv and csv2pskc read and write our PSKC
+  pskctool   # test/pskc/interop.test.ts: libpskc validates our PSKC against the RFC 6030 schema
 )
 
 missing=()

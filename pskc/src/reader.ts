@@ -11,7 +11,7 @@ import {
   NS,
   PBKDF2_URIS,
 } from './uris.js';
-import { attribute, childNamed, childrenNamed, MAX_PSKC_BYTES, parseXml, textOf } from './xml.js';
+import { attribute, childNamed, childrenNamed, elementChildren, MAX_PSKC_BYTES, parseXml, textOf } from './xml.js';
 
 /** What it takes to open an encrypted document: the pre-shared key (6.1) or the password (6.2). */
 export interface PskcSecrets {
@@ -75,11 +75,14 @@ export function parsePskc(
   const opener = openContainer(root, secrets, options);
   const keys: PskcKey[] = [];
   const skipped: { id: string; reason: string }[] = [];
-  for (const pkg of childrenNamed(root, NS.pskc, 'KeyPackage')) {
+  for (const [index, pkg] of childrenNamed(root, NS.pskc, 'KeyPackage').entries()) {
     const keyElement = childNamed(pkg, NS.pskc, 'Key');
     if (!keyElement) continue; // A package may describe a device without delivering a key.
-    const id = attribute(keyElement, 'Id');
-    if (id === undefined || id === '') throw new PskcError('invalid', 'a <Key> has no Id attribute');
+    // The schema requires an Id, but some writers (python-pskc's csv2pskc) leave it out.
+    const id =
+      attribute(keyElement, 'Id') ||
+      optionalText(childNamed(pkg, NS.pskc, 'DeviceInfo'), 'SerialNo') ||
+      `#${index + 1}`;
     try {
       keys.push(readKey(pkg, keyElement, id, opener));
     } catch (err) {
@@ -116,7 +119,8 @@ function openContainer(root: Element, secrets: PskcSecrets, options: PskcReadOpt
         );
       }
       opener.key = derivedKey(derived, secrets.password);
-    } else if (childNamed(encryptionKey, NS.ds, 'KeyName')) {
+    } else if (childNamed(encryptionKey, NS.ds, 'KeyName') || elementChildren(encryptionKey).length === 0) {
+      // An empty EncryptionKey (as python-pskc writes it) also means a pre-shared key, unnamed.
       opener.protection = 'pre-shared-key';
       if (secrets.psk === undefined) {
         throw new PskcError('key-needed', 'the document is encrypted with a pre-shared key; give that key');
@@ -125,7 +129,7 @@ function openContainer(root: Element, secrets: PskcSecrets, options: PskcReadOpt
     } else {
       throw new PskcError(
         'unsupported',
-        'the document is encrypted to a certificate or a key that is not named (RFC 6030 6.3); only pre-shared keys and passwords are supported',
+        'the document is encrypted to a certificate (RFC 6030 6.3); only pre-shared keys and passwords are supported',
       );
     }
   }
@@ -323,7 +327,8 @@ function readKey(pkg: Element, keyElement: Element, id: string, opener: Opener):
   const response = params ? childNamed(params, NS.pskc, 'ResponseFormat') : undefined;
   let digits = 6;
   if (response) {
-    const encoding = attribute(response, 'Encoding');
+    // Encoding is required by the schema; a writer that leaves it out means digits.
+    const encoding = attribute(response, 'Encoding') ?? 'DECIMAL';
     if (encoding !== 'DECIMAL') {
       throw new PskcError(
         'unsupported',

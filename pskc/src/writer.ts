@@ -240,6 +240,7 @@ export function writePskc(keys: readonly PskcKeyInput[], options: PskcWriteOptio
     root.setAttributeNS(xmlns, 'xmlns:pkcs5', NS.pkcs5);
   }
   appendChildren(doc, root, [encryptionKey, macMethod, ...packages], 1);
+  root.appendChild(doc.createTextNode('\n'));
   return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(doc)}\n`;
 }
 
