@@ -72,3 +72,13 @@ export function readPskFile(path: string): Uint8Array {
     throw notKey();
   }
 }
+
+/** Reads a password file for RFC 6030 6.2: its text without the final line break. */
+export function readPasswordFile(path: string): string {
+  const bytes = readBounded(path, 1024, 'a password file', () => {
+    throw new RangeError(`${path} is too long for a password file (1024 bytes at most)`);
+  });
+  const password = new TextDecoder().decode(bytes).replace(/\r?\n$/, '');
+  if (password === '') throw new RangeError(`${path} is empty; a password file holds the password`);
+  return password;
+}

@@ -1,6 +1,13 @@
 export { MAC_KEY_BYTES } from './crypto.js';
 export { PskcError, type PskcErrorCode } from './errors.js';
-export { formatPskFile, PSK_BYTES, parsePskFile, readPskcFile, readPskFile } from './file.js';
+export {
+  formatPskFile,
+  PSK_BYTES,
+  parsePskFile,
+  readPasswordFile,
+  readPskcFile,
+  readPskFile,
+} from './file.js';
 export { type PskcReadOptions, type PskcSecrets, parsePskc } from './reader.js';
 export type {
   PskcDocument,

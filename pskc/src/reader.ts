@@ -11,7 +11,15 @@ import {
   NS,
   PBKDF2_URIS,
 } from './uris.js';
-import { attribute, childNamed, childrenNamed, elementChildren, MAX_PSKC_BYTES, parseXml, textOf } from './xml.js';
+import {
+  attribute,
+  childNamed,
+  childrenNamed,
+  elementChildren,
+  MAX_PSKC_BYTES,
+  parseXml,
+  textOf,
+} from './xml.js';
 
 /** What it takes to open an encrypted document: the pre-shared key (6.1) or the password (6.2). */
 export interface PskcSecrets {

@@ -9,11 +9,11 @@ import {
   DEFAULT_CELL,
   DEFAULT_DISPLAY_SECONDS,
   formatSerial,
+  freshState,
   LIMITS,
   type OtpMode,
   parseDuration,
   randomSecret,
-  readDeviceFile,
   runDeviceUi,
   type SavedDevice,
   writeDeviceFile,
@@ -22,7 +22,10 @@ import { type Command, Option } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
 import { choiceOption, integerOption, numberOption } from '../options.js';
 import { registerDeviceLifeCommand } from './device-life.js';
+import { DEVICE_HELP, devicePath, loadDevice } from './device-path.js';
+import { registerDevicePskcCommands } from './device-pskc.js';
 import { parseStartTime, wallUnix } from './device-time.js';
+import { deviceSettingsFromUri, registerDeviceUriCommand } from './device-uri.js';
 
 interface NewOpts {
   out: string;
@@ -40,23 +43,8 @@ interface NewOpts {
   seed?: number;
   start?: string;
   clock: ClockSource;
+  uri?: string;
   force?: boolean;
-}
-
-/** The device file to use: --device, else $NEMID_DEVICE; undefined when neither is set. */
-function devicePath(opts: { device?: string }): string | undefined {
-  return opts.device ?? (process.env.NEMID_DEVICE || undefined);
-}
-
-const DEVICE_HELP = 'the device file (default: $NEMID_DEVICE)';
-
-function loadDevice(path: string | undefined): SavedDevice {
-  if (path === undefined) {
-    throw new UsageError(
-      'no device: give --device FILE or set NEMID_DEVICE (create one with: nemid device new --out FILE)',
-    );
-  }
-  return readDeviceFile(path);
 }
 
 export function registerDeviceCommands(program: Command): void {
@@ -133,29 +121,40 @@ export function registerDeviceCommands(program: Command): void {
         .argParser(choiceOption('--clock', ['wall', 'virtual'] as const))
         .default('wall'),
     )
+    .option(
+      '--uri <otpauth>',
+      "take the secret, type, algorithm, digits and counter or period from an otpauth:// URI (a phone app's QR code); " +
+        'a 16-digit account name becomes the serial',
+    )
     .option('--force', 'replace an existing file')
-    .action((opts: NewOpts) => {
+    .action((opts: NewOpts, cmd: Command) => {
       const wall = wallUnix();
       const startUnix = opts.start === undefined ? Math.floor(wall) : parseStartTime(opts.start);
       if (!opts.force && existsSync(opts.out)) {
         throw new UsageError(`${opts.out} exists already (use --force to replace it)`);
       }
+      const fromUri = opts.uri === undefined ? undefined : deviceSettingsFromUri(opts.uri, cmd);
       const seed = opts.seed ?? randomSecret(4).reduce((a, b) => a * 256 + b, 0) >>> 0;
-      const firmware = createDevice({
-        secret: opts.secret === undefined ? randomSecret() : hexToBytes(opts.secret),
-        startUnix,
-        mode: opts.mode,
-        serial: opts.serial,
-        algorithm: opts.algorithm,
-        digits: opts.digits,
-        stepSeconds: opts.step,
-        displaySeconds: opts.displaySeconds,
-        cell: opts.cell,
-        ppm: opts.ppm,
-        ageingPpm: opts.ageingPpm,
-        temperatureC: opts.temperature,
-        seed,
-      });
+      const firmware = createDevice(
+        {
+          secret: opts.secret === undefined ? randomSecret() : hexToBytes(opts.secret),
+          startUnix,
+          mode: opts.mode,
+          serial: opts.serial,
+          algorithm: opts.algorithm,
+          digits: opts.digits,
+          stepSeconds: opts.step,
+          displaySeconds: opts.displaySeconds,
+          cell: opts.cell,
+          ppm: opts.ppm,
+          ageingPpm: opts.ageingPpm,
+          temperatureC: opts.temperature,
+          seed,
+          ...fromUri?.options,
+          ...(opts.serial === undefined ? {} : { serial: opts.serial }),
+        },
+        fromUri?.counter === undefined ? undefined : { ...freshState(startUnix), counter: fromUri.counter },
+      );
       const saved: SavedDevice = {
         firmware,
         seed,
@@ -211,6 +210,8 @@ export function registerDeviceCommands(program: Command): void {
     });
 
   registerDeviceLifeCommand(device);
+  registerDeviceUriCommand(device);
+  registerDevicePskcCommands(device);
 
   device
     .command('run', { isDefault: true })
