@@ -238,7 +238,7 @@ function wrongKey(opener: Opener, what: string): PskcError {
 }
 
 /**
- * A Data child (RFC 6030 4.3.2): PlainValue, or EncryptedValue whose ValueMAC, an HMAC over the IV
+ * A Data child (RFC 6030 4.1): PlainValue, or EncryptedValue whose ValueMAC, an HMAC over the IV
  * and ciphertext under the MAC key, is checked before anything is decrypted.
  */
 function dataValue(

@@ -25,7 +25,7 @@ export interface PskcPolicy {
 
 /** One key as read from a document; every secret in it has been MAC-checked and decrypted. */
 export interface PskcKey {
-  /** Key/@Id (RFC 6030 4.3). */
+  /** Key/@Id (RFC 6030 4.1). */
   id: string;
   kind: PskcKind;
   /** DeviceInfo/SerialNo and Manufacturer (RFC 6030 4.3.1). */
@@ -37,8 +37,8 @@ export interface PskcKey {
   /** AlgorithmParameters/ResponseFormat/@Length; 6 when the document gives no ResponseFormat. */
   digits: number;
   /**
-   * Data/Secret (RFC 6030 4.3.2). Absent only for a key that the document does not carry but names
-   * (KeyReference, KeyProfileId: RFC 6030 4.3.3, its figure 4), which a verifier cannot use.
+   * Data/Secret (RFC 6030 4.1). Absent only for a key that the document does not carry but names
+   * (KeyReference, KeyProfileId: RFC 6030 4.4, its figure 4), which a verifier cannot use.
    */
   secret?: Uint8Array;
   keyProfileId?: string;
