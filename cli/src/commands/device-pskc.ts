@@ -2,13 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  CELL_NAMES,
   type CellName,
   type ClockSource,
-  DEFAULT_CELL,
   deliveryDocument,
   formatSerial,
-  LIMITS,
   MAX_BATCH,
   makeBatch,
   type OtpMode,
@@ -27,7 +24,18 @@ import {
 } from '@nemid-sim/pskc';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { choiceOption, integerOption, numberOption } from '../options.js';
+import { choiceOption, integerOption } from '../options.js';
+import {
+  algorithmOption,
+  cellOption,
+  clockOption,
+  digitsOption,
+  modeOption,
+  seedOption,
+  startOption,
+  stepOption,
+  temperatureOption,
+} from './device-options.js';
 import { parseStartTime, wallUnix } from './device-time.js';
 
 interface KeyOpts {
@@ -87,40 +95,15 @@ export function registerDevicePskcCommands(device: Command): void {
     .requiredOption('--pskc <file>', 'the PSKC delivery document to write (mode 0600)')
     .option('--psk-file <file>', PSK_HELP)
     .option('--password-file <file>', PASSWORD_HELP)
-    .addOption(
-      new Option('--mode <mode>', 'hotp or totp')
-        .argParser(choiceOption('--mode', ['hotp', 'totp'] as const))
-        .default('totp'),
-    )
-    .addOption(
-      new Option('--algorithm <name>', 'HMAC hash (the secrets are as long as its output)')
-        .argParser(choiceOption('--algorithm', ['sha1', 'sha256', 'sha512'] as const))
-        .default('sha1'),
-    )
-    .option('--digits <n>', 'code length, 6 to 9', integerOption('--digits', 6, 9), 6)
-    .option('--step <seconds>', 'TOTP time step', integerOption('--step', 1, LIMITS.stepMax), 30)
-    .addOption(
-      new Option('--cell <type>', 'the coin cell: cr2016 or cr2032')
-        .argParser(choiceOption('--cell', CELL_NAMES))
-        .default(DEFAULT_CELL),
-    )
-    .option(
-      '--temperature <C>',
-      'where the devices live, °C',
-      numberOption('--temperature', LIMITS.temperatureMinC, LIMITS.temperatureMaxC),
-      25,
-    )
-    .option(
-      '--seed <n>',
-      'seed for the serials and crystals (default: random)',
-      integerOption('--seed', 0, 2 ** 32 - 1),
-    )
-    .option('--start <time>', 'when the devices are made: unix seconds or ISO 8601 (default: now)')
-    .addOption(
-      new Option('--clock <source>', 'wall or virtual, as for device new')
-        .argParser(choiceOption('--clock', ['wall', 'virtual'] as const))
-        .default('wall'),
-    )
+    .addOption(modeOption())
+    .addOption(algorithmOption())
+    .addOption(digitsOption())
+    .addOption(stepOption())
+    .addOption(cellOption())
+    .addOption(temperatureOption())
+    .addOption(seedOption())
+    .addOption(startOption())
+    .addOption(clockOption())
     .option('--manufacturer <name>', 'DeviceInfo/Manufacturer in the delivery', 'nemid-sim')
     .addOption(
       new Option('--mac <algorithm>', 'the MAC over each encrypted secret')

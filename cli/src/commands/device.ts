@@ -2,11 +2,9 @@ import { existsSync } from 'node:fs';
 import { formatCode, hexToBytes } from '@nemid-sim/core';
 import {
   bringDeviceToNow,
-  CELL_NAMES,
   type CellName,
   type ClockSource,
   createDevice,
-  DEFAULT_CELL,
   DEFAULT_DISPLAY_SECONDS,
   formatSerial,
   freshState,
@@ -18,10 +16,21 @@ import {
   type SavedDevice,
   writeDeviceFile,
 } from '@nemid-sim/device-sim';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
-import { choiceOption, integerOption, numberOption } from '../options.js';
+import { integerOption, numberOption } from '../options.js';
 import { registerDeviceLifeCommand } from './device-life.js';
+import {
+  algorithmOption,
+  cellOption,
+  clockOption,
+  digitsOption,
+  modeOption,
+  seedOption,
+  startOption,
+  stepOption,
+  temperatureOption,
+} from './device-options.js';
 import { DEVICE_HELP, devicePath, loadDevice } from './device-path.js';
 import { registerDevicePskcCommands } from './device-pskc.js';
 import { parseStartTime, wallUnix } from './device-time.js';
@@ -59,34 +68,19 @@ export function registerDeviceCommands(program: Command): void {
     .command('new')
     .description('make a new device and save it to a file (JSON, readable only by you)')
     .requiredOption('--out <file>', 'where to save the device')
-    .addOption(
-      new Option(
-        '--mode <mode>',
-        'hotp: a counter that advances on each press; totp: codes from the device clock',
-      )
-        .argParser(choiceOption('--mode', ['hotp', 'totp'] as const))
-        .default('totp'),
-    )
+    .addOption(modeOption())
     .option('--serial <digits>', '16-digit serial number (default: drawn from the seed)')
     .option('--secret <hex>', 'the shared secret as hex, 10 bytes or more (default: 20 random bytes)')
-    .addOption(
-      new Option('--algorithm <name>', 'HMAC hash')
-        .argParser(choiceOption('--algorithm', ['sha1', 'sha256', 'sha512'] as const))
-        .default('sha1'),
-    )
-    .option('--digits <n>', 'code length, 6 to 9', integerOption('--digits', 6, 9), 6)
-    .option('--step <seconds>', 'TOTP time step', integerOption('--step', 1, LIMITS.stepMax), 30)
+    .addOption(algorithmOption())
+    .addOption(digitsOption())
+    .addOption(stepOption())
     .option(
       '--display-seconds <n>',
       'how long a code stays on the display',
       integerOption('--display-seconds', 1, LIMITS.displayMax),
       DEFAULT_DISPLAY_SECONDS,
     )
-    .addOption(
-      new Option('--cell <type>', 'the coin cell: cr2016 (90 mAh) or cr2032 (225 mAh)')
-        .argParser(choiceOption('--cell', CELL_NAMES))
-        .default(DEFAULT_CELL),
-    )
+    .addOption(cellOption())
     .option(
       '--ppm <n>',
       'crystal frequency error at 25 °C in ppm, + runs fast (default: drawn from the seed within ±20)',
@@ -97,30 +91,10 @@ export function registerDeviceCommands(program: Command): void {
       'crystal ageing over the first year in ppm (default: drawn from the seed within ±3)',
       numberOption('--ageing-ppm', -LIMITS.ageingPpm, LIMITS.ageingPpm),
     )
-    .option(
-      '--temperature <C>',
-      'where the device lives, °C (sets clock drift and battery capacity)',
-      numberOption('--temperature', LIMITS.temperatureMinC, LIMITS.temperatureMaxC),
-      25,
-    )
-    .option(
-      '--seed <n>',
-      'seed for everything drawn at random: serial, crystal (default: random)',
-      integerOption('--seed', 0, 2 ** 32 - 1),
-    )
-    .option(
-      '--start <time>',
-      'when the device is made: unix seconds or ISO 8601 like 2026-01-31T12:00:00Z (default: now)',
-    )
-    .addOption(
-      new Option(
-        '--clock <source>',
-        'wall: the device keeps running in real time between commands, like a token on a desk; ' +
-          'virtual: its time only moves with --advance and the speed keys (repeatable runs)',
-      )
-        .argParser(choiceOption('--clock', ['wall', 'virtual'] as const))
-        .default('wall'),
-    )
+    .addOption(temperatureOption())
+    .addOption(seedOption())
+    .addOption(startOption())
+    .addOption(clockOption())
     .option(
       '--uri <otpauth>',
       "take the secret, type, algorithm, digits and counter or period from an otpauth:// URI (a phone app's QR code); " +
