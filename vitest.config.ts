@@ -12,6 +12,7 @@ export default defineConfig({
   resolve: {
     alias: [
       pkg('core', 'core/src/index.ts'),
+      pkg('pskc', 'pskc/src/index.ts'),
       pkg('key-card', 'key-card/src/index.ts'),
       pkg('device-sim', 'device-sim/src/index.ts'),
       pkg('server-verifier', 'server-verifier/src/index.ts'),

@@ -1,4 +1,12 @@
 export {
+  type BatchOptions,
+  type DeliveryOptions,
+  deliveryDocument,
+  deviceToPskcKey,
+  MAX_BATCH,
+  makeBatch,
+} from './batch.js';
+export {
   capacityDerating,
   internalResistanceOhm,
   loadedVolts,
@@ -43,6 +51,14 @@ export {
 export { type LifeOptions, type LifeResult, simulateLife } from './life.js';
 export { lifeChart, lifeSvg } from './life-chart.js';
 export { DEFAULT_DISPLAY_SECONDS, DEFAULT_LOADS, type LoadProfile } from './loads.js';
+export {
+  checkDeviceCanEmulate,
+  formatOtpauthUri,
+  OTPAUTH_ISSUER,
+  type OtpauthKey,
+  otpauthFromDevice,
+  parseOtpauthUri,
+} from './otpauth.js';
 export { Xoshiro128 } from './prng.js';
 export { type RunDeviceUiOptions, runDeviceUi } from './run-ui.js';
 export { formatSerial, parseSerial } from './serial.js';

@@ -2,27 +2,39 @@ import { existsSync } from 'node:fs';
 import { formatCode, hexToBytes } from '@nemid-sim/core';
 import {
   bringDeviceToNow,
-  CELL_NAMES,
   type CellName,
   type ClockSource,
   createDevice,
-  DEFAULT_CELL,
   DEFAULT_DISPLAY_SECONDS,
   formatSerial,
+  freshState,
   LIMITS,
   type OtpMode,
   parseDuration,
   randomSecret,
-  readDeviceFile,
   runDeviceUi,
   type SavedDevice,
   writeDeviceFile,
 } from '@nemid-sim/device-sim';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { EXIT, UsageError } from '../errors.js';
-import { choiceOption, integerOption, numberOption } from '../options.js';
+import { integerOption, numberOption } from '../options.js';
 import { registerDeviceLifeCommand } from './device-life.js';
+import {
+  algorithmOption,
+  cellOption,
+  clockOption,
+  digitsOption,
+  modeOption,
+  seedOption,
+  startOption,
+  stepOption,
+  temperatureOption,
+} from './device-options.js';
+import { DEVICE_HELP, devicePath, loadDevice } from './device-path.js';
+import { registerDevicePskcCommands } from './device-pskc.js';
 import { parseStartTime, wallUnix } from './device-time.js';
+import { deviceSettingsFromUri, registerDeviceUriCommand } from './device-uri.js';
 
 interface NewOpts {
   out: string;
@@ -40,23 +52,8 @@ interface NewOpts {
   seed?: number;
   start?: string;
   clock: ClockSource;
+  uri?: string;
   force?: boolean;
-}
-
-/** The device file to use: --device, else $NEMID_DEVICE; undefined when neither is set. */
-function devicePath(opts: { device?: string }): string | undefined {
-  return opts.device ?? (process.env.NEMID_DEVICE || undefined);
-}
-
-const DEVICE_HELP = 'the device file (default: $NEMID_DEVICE)';
-
-function loadDevice(path: string | undefined): SavedDevice {
-  if (path === undefined) {
-    throw new UsageError(
-      'no device: give --device FILE or set NEMID_DEVICE (create one with: nemid device new --out FILE)',
-    );
-  }
-  return readDeviceFile(path);
 }
 
 export function registerDeviceCommands(program: Command): void {
@@ -71,34 +68,19 @@ export function registerDeviceCommands(program: Command): void {
     .command('new')
     .description('make a new device and save it to a file (JSON, readable only by you)')
     .requiredOption('--out <file>', 'where to save the device')
-    .addOption(
-      new Option(
-        '--mode <mode>',
-        'hotp: a counter that advances on each press; totp: codes from the device clock',
-      )
-        .argParser(choiceOption('--mode', ['hotp', 'totp'] as const))
-        .default('totp'),
-    )
+    .addOption(modeOption())
     .option('--serial <digits>', '16-digit serial number (default: drawn from the seed)')
     .option('--secret <hex>', 'the shared secret as hex, 10 bytes or more (default: 20 random bytes)')
-    .addOption(
-      new Option('--algorithm <name>', 'HMAC hash')
-        .argParser(choiceOption('--algorithm', ['sha1', 'sha256', 'sha512'] as const))
-        .default('sha1'),
-    )
-    .option('--digits <n>', 'code length, 6 to 9', integerOption('--digits', 6, 9), 6)
-    .option('--step <seconds>', 'TOTP time step', integerOption('--step', 1, LIMITS.stepMax), 30)
+    .addOption(algorithmOption())
+    .addOption(digitsOption())
+    .addOption(stepOption())
     .option(
       '--display-seconds <n>',
       'how long a code stays on the display',
       integerOption('--display-seconds', 1, LIMITS.displayMax),
       DEFAULT_DISPLAY_SECONDS,
     )
-    .addOption(
-      new Option('--cell <type>', 'the coin cell: cr2016 (90 mAh) or cr2032 (225 mAh)')
-        .argParser(choiceOption('--cell', CELL_NAMES))
-        .default(DEFAULT_CELL),
-    )
+    .addOption(cellOption())
     .option(
       '--ppm <n>',
       'crystal frequency error at 25 °C in ppm, + runs fast (default: drawn from the seed within ±20)',
@@ -109,53 +91,44 @@ export function registerDeviceCommands(program: Command): void {
       'crystal ageing over the first year in ppm (default: drawn from the seed within ±3)',
       numberOption('--ageing-ppm', -LIMITS.ageingPpm, LIMITS.ageingPpm),
     )
+    .addOption(temperatureOption())
+    .addOption(seedOption())
+    .addOption(startOption())
+    .addOption(clockOption())
     .option(
-      '--temperature <C>',
-      'where the device lives, °C (sets clock drift and battery capacity)',
-      numberOption('--temperature', LIMITS.temperatureMinC, LIMITS.temperatureMaxC),
-      25,
-    )
-    .option(
-      '--seed <n>',
-      'seed for everything drawn at random: serial, crystal (default: random)',
-      integerOption('--seed', 0, 2 ** 32 - 1),
-    )
-    .option(
-      '--start <time>',
-      'when the device is made: unix seconds or ISO 8601 like 2026-01-31T12:00:00Z (default: now)',
-    )
-    .addOption(
-      new Option(
-        '--clock <source>',
-        'wall: the device keeps running in real time between commands, like a token on a desk; ' +
-          'virtual: its time only moves with --advance and the speed keys (repeatable runs)',
-      )
-        .argParser(choiceOption('--clock', ['wall', 'virtual'] as const))
-        .default('wall'),
+      '--uri <otpauth>',
+      "take the secret, type, algorithm, digits and counter or period from an otpauth:// URI (a phone app's QR code); " +
+        'a 16-digit account name becomes the serial',
     )
     .option('--force', 'replace an existing file')
-    .action((opts: NewOpts) => {
+    .action((opts: NewOpts, cmd: Command) => {
       const wall = wallUnix();
       const startUnix = opts.start === undefined ? Math.floor(wall) : parseStartTime(opts.start);
       if (!opts.force && existsSync(opts.out)) {
         throw new UsageError(`${opts.out} exists already (use --force to replace it)`);
       }
+      const fromUri = opts.uri === undefined ? undefined : deviceSettingsFromUri(opts.uri, cmd);
       const seed = opts.seed ?? randomSecret(4).reduce((a, b) => a * 256 + b, 0) >>> 0;
-      const firmware = createDevice({
-        secret: opts.secret === undefined ? randomSecret() : hexToBytes(opts.secret),
-        startUnix,
-        mode: opts.mode,
-        serial: opts.serial,
-        algorithm: opts.algorithm,
-        digits: opts.digits,
-        stepSeconds: opts.step,
-        displaySeconds: opts.displaySeconds,
-        cell: opts.cell,
-        ppm: opts.ppm,
-        ageingPpm: opts.ageingPpm,
-        temperatureC: opts.temperature,
-        seed,
-      });
+      const firmware = createDevice(
+        {
+          secret: opts.secret === undefined ? randomSecret() : hexToBytes(opts.secret),
+          startUnix,
+          mode: opts.mode,
+          serial: opts.serial,
+          algorithm: opts.algorithm,
+          digits: opts.digits,
+          stepSeconds: opts.step,
+          displaySeconds: opts.displaySeconds,
+          cell: opts.cell,
+          ppm: opts.ppm,
+          ageingPpm: opts.ageingPpm,
+          temperatureC: opts.temperature,
+          seed,
+          ...fromUri?.options,
+          ...(opts.serial === undefined ? {} : { serial: opts.serial }),
+        },
+        fromUri?.counter === undefined ? undefined : { ...freshState(startUnix), counter: fromUri.counter },
+      );
       const saved: SavedDevice = {
         firmware,
         seed,
@@ -211,6 +184,8 @@ export function registerDeviceCommands(program: Command): void {
     });
 
   registerDeviceLifeCommand(device);
+  registerDeviceUriCommand(device);
+  registerDevicePskcCommands(device);
 
   device
     .command('run', { isDefault: true })

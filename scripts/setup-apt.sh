@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that the tests call as outside programs. Safe to run again: it only
+# runs apt-get when a package is missing. Add a package by adding it to PACKAGES (with what uses it).
+set -euo pipefail
+
+PACKAGES=(
+  oathtool   # test/device-sim/otpauth-oathtool.test.ts: codes of a device made from an otpauth:// URI
+  pskc-utils # test/pskc/interop.test.ts: python-pskc's pskc2csv and csv2pskc read and write our PSKC
+  pskctool   # test/pskc/interop.test.ts: libpskc validates our PSKC against the RFC 6030 schema
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "--- installing ${missing[*]} (apt-get)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
