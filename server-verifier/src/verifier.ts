@@ -1,3 +1,4 @@
+import type { PskcReadOptions, PskcSecrets } from '@nemid-sim/pskc';
 import {
   blockNemId,
   deleteNemId,
@@ -20,6 +21,7 @@ import { checkPassword } from './password-check.js';
 import { type PhoneService, phoneKey } from './phone-key.js';
 import { type PolicyOverrides, resolvePolicy } from './policy.js';
 import { type ProviderIdentity, PseudonymCache } from './pseudonym.js';
+import { pskcFromTokens, vendorTokensFromPskc } from './pskc-tokens.js';
 import { type Clock, type RandomSource, systemClock, systemRandom } from './runtime.js';
 import { SecretBox } from './secret-box.js';
 import { formatCardSerial, formatTokenSerial, normalizeCardSerial, normalizeTokenSerial } from './serials.js';
@@ -418,10 +420,32 @@ export class Verifier {
       digits: t.digits,
       stepSeconds: t.stepSeconds,
       t0: t.t0,
-      counter: t.kind === 'hotp' ? Math.max(t.lastCounter + 1, (t.resyncCounter ?? -1) + 1, 0) : 0,
+      counter: t.kind === 'hotp' ? t.lastCounter + 1 : 0,
       driftSteps: t.kind === 'totp' ? t.driftSteps : 0,
       state: t.state,
     }));
+  }
+
+  /**
+   * T-5: a token vendor's PSKC delivery (RFC 6030), every key of it or none. Every MAC is checked
+   * before a secret is used; plain-text secrets, missing MACs and unknown algorithms are refused
+   * unless `options` allows them. Returns how many key displays were registered.
+   */
+  async importPskc(input: string | Uint8Array, secrets: PskcSecrets, options?: PskcReadOptions): Promise<number> {
+    return registerTokens(this.ctx, vendorTokensFromPskc(input, secrets, options));
+  }
+
+  /**
+   * The key displays in use or in stock as a PSKC document for another server, each with its
+   * current counter (HOTP) or clock offset (TOTP), secrets encrypted under `secrets` and MACed.
+   * Revoked and retired ones are left out.
+   */
+  async exportPskc(
+    secrets: PskcSecrets,
+    options: { mac?: 'hmac-sha1' | 'hmac-sha256' } = {},
+  ): Promise<string> {
+    const live = (await this.exportTokens()).filter((t) => t.state !== 'revoked' && t.state !== 'retired');
+    return pskcFromTokens(live, secrets, { mac: options.mac, random: this.ctx.random });
   }
 
   /** T-5: gives an ordered key display to a user (one per NemID); it works once activated (T-7). */

@@ -1,131 +1,20 @@
 import { readFile } from 'node:fs/promises';
-import { findCard, readKeyFile } from '@nemid-sim/key-card';
-import type { Store, VendorToken, Verifier } from '@nemid-sim/server-verifier';
-import { type Command, Option } from 'commander';
+import { findCard } from '@nemid-sim/key-card';
+import type { VendorToken } from '@nemid-sim/server-verifier';
+import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { integerOption } from '../options.js';
 import { addBatchOptions, type BatchOpts, openBatch } from './card-batch.js';
-
-/**
- * The verifier and the one database driver a command uses are loaded only when a server command
- * runs, so the other `nemid` commands start as fast as before.
- */
-const verifierPackage = () => import('@nemid-sim/server-verifier');
-
-interface StoreOpts {
-  db?: string;
-  pg?: string;
-  pgSchema?: string;
-  durability?: 'full' | 'relaxed';
-}
-
-interface VerifierOpts extends StoreOpts {
-  masterKeyFile: string;
-}
-
-function addStoreOptions(cmd: Command): Command {
-  return cmd
-    .option('--db <file>', 'the SQLite database file (made by `nemid server init`)')
-    .option(
-      '--pg <url>',
-      'a PostgreSQL database, postgres://user@host:port/db (the password may come from PGPASSWORD)',
-    )
-    .option('--pg-schema <name>', 'PostgreSQL: the schema for the tables (default: public)')
-    .addOption(
-      new Option(
-        '--durability <mode>',
-        'full: every commit reaches the disk before a call returns; relaxed: SQLite synchronous=NORMAL, ' +
-          'PostgreSQL synchronous_commit=off (much faster on slow disks; a power cut or database crash may ' +
-          'lose the last commits)',
-      )
-        .choices(['full', 'relaxed'])
-        .default('full'),
-    );
-}
-
-function addVerifierOptions(cmd: Command): Command {
-  return addStoreOptions(cmd).requiredOption(
-    '--master-key-file <file>',
-    'the 32-byte master key (64 hex digits; make one with `nemid keygen`) that encrypts card and token secrets',
-  );
-}
-
-/** Opens the store named by --db or --pg and brings its schema up to date. */
-function checkStoreOptions(opts: StoreOpts): void {
-  if ((opts.db === undefined) === (opts.pg === undefined)) {
-    throw new UsageError('give exactly one of --db FILE (SQLite) or --pg URL (PostgreSQL)');
-  }
-  if (opts.pg === undefined && opts.pgSchema !== undefined) throw new UsageError('--pg-schema needs --pg');
-}
-
-/** Opens the store; only `server init` creates one (a mistyped path or schema is refused). */
-async function openStore(opts: StoreOpts, create = false): Promise<Store> {
-  checkStoreOptions(opts);
-  try {
-    const relaxed = opts.durability === 'relaxed';
-    if (opts.db !== undefined) {
-      const { openSqliteStore } = await import('@nemid-sim/server-verifier/sqlite');
-      return openSqliteStore(opts.db, { create, durability: relaxed ? 'normal' : 'full' });
-    }
-    const { openPostgresStore } = await import('@nemid-sim/server-verifier/postgres');
-    return await openPostgresStore({
-      connectionString: opts.pg as string,
-      schema: opts.pgSchema,
-      create,
-      durability: relaxed ? 'relaxed' : 'full',
-    });
-  } catch (err) {
-    if (err instanceof RangeError) throw err;
-    // The messages name the file or the URL without its password.
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-}
-
-async function readMasterKey(file: string): Promise<Uint8Array> {
-  try {
-    return await readKeyFile(file);
-  } catch (err) {
-    if (err instanceof RangeError) throw new UsageError(`--master-key-file: ${err.message}`);
-    throw err;
-  }
-}
-
-/** Runs `fn` with a verifier on the chosen store, and closes the store afterwards. */
-async function withVerifier<T>(opts: VerifierOpts, fn: (v: Verifier) => Promise<T>): Promise<T> {
-  checkStoreOptions(opts);
-  const masterKey = await readMasterKey(opts.masterKeyFile);
-  const { createVerifier, isVerifierError } = await verifierPackage();
-  const store = await openStore(opts);
-  try {
-    const verifier = createVerifier({ store, masterKey });
-    try {
-      await verifier.checkMasterKey();
-    } catch (err) {
-      if (isVerifierError(err, 'WRONG_MASTER_KEY')) {
-        throw new UsageError(`${opts.masterKeyFile} is not the master key of this database`);
-      }
-      throw err;
-    }
-    return await fn(verifier);
-  } finally {
-    await store.close();
-  }
-}
-
-/** A user named by NemID number, CPR number or alias (as at log-on), or by the internal user id. */
-async function resolveUser(verifier: Verifier, text: string): Promise<string> {
-  const found = await verifier.findUser(text);
-  if (found !== null) return found.userId;
-  const byId = await verifier.getUser(text).catch(() => null);
-  if (byId !== null) return byId.userId;
-  throw new UsageError(`no user with the id ${text}`);
-}
-
-async function readStdinLine(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0];
-}
+import { registerServeCommand } from './server-serve.js';
+import {
+  addStoreOptions,
+  addVerifierOptions,
+  openStore,
+  readStdinLine,
+  resolveUser,
+  type StoreOpts,
+  type VerifierOpts,
+  withVerifier,
+} from './server-store.js';
 
 const compactSerial = (s: string): string => s.replace(/[\s-]/g, '').toUpperCase();
 
@@ -142,43 +31,7 @@ export function registerServerCommands(program: Command): void {
     process.stdout.write(`database ready: ${opts.db ?? `PostgreSQL schema ${opts.pgSchema ?? 'public'}`}\n`);
   });
 
-  addVerifierOptions(
-    server
-      .command('serve')
-      .description(
-        'serve the verifier to backends over HTTP (JSON): POST /v1/logon, /v1/logon/switch-to-token, ' +
-          '/v1/logon/complete, /v1/sign, /v1/sign/complete; GET /health. Stops on SIGINT or SIGTERM.',
-      )
-      .requiredOption('--port <n>', 'TCP port (0: any free port)', integerOption('--port', 0, 65_535))
-      .option('--host <address>', 'address to listen on', '127.0.0.1')
-      .option(
-        '--api-key-file <file>',
-        'require "Authorization: Bearer <the key in this file>" on every request',
-      ),
-  ).action(async (opts: VerifierOpts & { port: number; host: string; apiKeyFile?: string }) => {
-    let apiKey: string | undefined;
-    if (opts.apiKeyFile !== undefined) {
-      apiKey = (await readFile(opts.apiKeyFile, 'utf8')).trim();
-      if (apiKey.length < 16)
-        throw new UsageError('--api-key-file must hold an API key of 16 characters or more');
-    }
-    const { startVerifierHttpServer } = await import('@nemid-sim/server-verifier/http');
-    await withVerifier(opts, async (verifier) => {
-      const running = await startVerifierHttpServer(verifier, {
-        port: opts.port,
-        host: opts.host,
-        apiKey,
-        log: (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
-      });
-      process.stdout.write(`listening on ${running.url}\n`);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      await running.close();
-      process.stderr.write('nemid: server stopped\n');
-    });
-  });
+  registerServeCommand(server);
 
   const provider = server.command('provider').description('service providers (S-3)');
   addVerifierOptions(
