@@ -431,7 +431,11 @@ export class Verifier {
    * before a secret is used; plain-text secrets, missing MACs and unknown algorithms are refused
    * unless `options` allows them. Returns how many key displays were registered.
    */
-  async importPskc(input: string | Uint8Array, secrets: PskcSecrets, options?: PskcReadOptions): Promise<number> {
+  async importPskc(
+    input: string | Uint8Array,
+    secrets: PskcSecrets,
+    options?: PskcReadOptions,
+  ): Promise<number> {
     return registerTokens(this.ctx, vendorTokensFromPskc(input, secrets, options));
   }
 
