@@ -314,16 +314,24 @@ async function postgresSetup(
   instances: number,
   schema: string,
   durability: 'full' | 'relaxed',
+  answerBatch?: number,
 ): Promise<Setup> {
   const clock = { now: START };
   const list: Instance[] = [];
   for (let i = 0; i < instances; i++) {
-    const store = await openPostgresStore({ connectionString: PG_URL, schema, max: PG_POOL, durability });
+    const store = await openPostgresStore({
+      connectionString: PG_URL,
+      schema,
+      max: PG_POOL,
+      durability,
+      answerBatch,
+    });
     list.push({ store, verifier: makeVerifier(store, clock) });
   }
   const commit = durability === 'full' ? 'synchronous_commit=on' : 'synchronous_commit=off';
+  const grouping = answerBatch === 1 ? 'a transaction per answer' : 'answers grouped';
   return {
-    label: `PostgreSQL, ${instances === 1 ? '1 instance' : `${instances} instances (separate pools)`}, ${IN_FLIGHT} in flight per instance, pool ${PG_POOL} (${commit})`,
+    label: `PostgreSQL, ${instances === 1 ? '1 instance' : `${instances} instances (separate pools)`}, ${grouping}, ${IN_FLIGHT} in flight per instance, pool ${PG_POOL} (${commit})`,
     instances: list,
     concurrency: IN_FLIGHT,
     ops: QUICK ? 1_000 : 6_000,
@@ -370,12 +378,17 @@ async function main(): Promise<void> {
   await admin.connect();
   const schemas: string[] = [];
   try {
-    for (const durability of ['full', 'relaxed'] as const) {
-      for (const instances of [1, 2]) {
-        const schema = `nemid_bench_${randomBytes(6).toString('hex')}`;
-        schemas.push(schema);
-        rows.push(await run(await postgresSetup(instances, schema, durability)));
-      }
+    const setups: [number, 'full' | 'relaxed', number | undefined][] = [
+      [1, 'full', undefined],
+      [2, 'full', undefined],
+      [1, 'full', 1],
+      [1, 'relaxed', undefined],
+      [2, 'relaxed', undefined],
+    ];
+    for (const [instances, durability, batch] of setups) {
+      const schema = `nemid_bench_${randomBytes(6).toString('hex')}`;
+      schemas.push(schema);
+      rows.push(await run(await postgresSetup(instances, schema, durability, batch)));
     }
   } finally {
     for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);

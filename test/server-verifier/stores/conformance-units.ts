@@ -112,6 +112,34 @@ export function unitConformance(store: () => Store): void {
       expect(t?.card).toBeNull();
     });
 
+    it('keeps the other answers of the moment when one decision throws', async () => {
+      await seed();
+      const ids = ['x0', 'x1', 'x2', 'x3'];
+      await s().write({ insert: { challenges: ids.map((id) => challenge(id, { cardSerial: 'A1' })) } });
+      const results = await settled(
+        ids.map((id) =>
+          s().answer(id, (r) => {
+            if (id === 'x2') throw new Error('refused');
+            const line = {
+              at: T0,
+              userId: 'user-1',
+              ip: null,
+              providerId: null,
+              site: null,
+              factor: 'card' as const,
+              action: id,
+              outcome: 'ok',
+            };
+            return { result: r?.challenge.id, writes: { insert: { audit: [line] } } };
+          }),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      expect((await s().listAudit('user-1')).map((e) => e.action).sort()).toEqual(['x0', 'x1', 'x3']);
+      expect(await s().getChallenge('x2')).not.toBeNull();
+      expect(await s().getChallenge('x1')).toBeNull();
+    });
+
     it('hands a challenge to exactly one of 50 concurrent answers', async () => {
       await seed();
       const got = await Promise.all(

@@ -12,12 +12,14 @@ import {
   TOKENS,
   USERS,
 } from '../sql/tables.js';
-import { type Statement, writeStatements } from '../sql/write-statements.js';
 import type { AnswerRows, AuditQuery, Decision, RowKeys, Rows, Store, Writes } from '../store.js';
+import { AnswerBatches, DEFAULT_ANSWER_BATCH } from './answer-batches.js';
 import { migratePostgres, postgresSchemaVersions } from './migrate.js';
 import { createPostgresPool, type PostgresConnectOptions } from './pool.js';
 import { postgresError } from './postgres-errors.js';
 import { POSTGRES_MIGRATIONS } from './schema.js';
+import { setWrites } from './set-writes.js';
+import { numbered, prepared, type SqlRow } from './sql.js';
 
 export interface PostgresStoreOptions extends PostgresConnectOptions {
   /**
@@ -25,33 +27,30 @@ export interface PostgresStoreOptions extends PostgresConnectOptions {
    * database by mistake (a mistyped schema name) pass false, and get SchemaMismatchError instead.
    */
   readonly create?: boolean;
+  /**
+   * At most this many answers share one transaction and its commit (default 32; 1 gives every
+   * answer a transaction of its own). See AnswerBatches.
+   */
+  readonly answerBatch?: number;
 }
-
-type SqlRow = Record<string, unknown>;
 
 const HELD = "state IN ('assigned', 'active', 'blocked')";
 
 /**
- * The challenge, consumed, with the rows it names, in one statement. The card or token is locked
- * (FOR UPDATE) until the transaction ends, so answers for one card or token are decided one after
- * another; the locking sub-selects return the row as it is once the lock is held.
- */
-const ANSWER_LOAD = `WITH c AS (DELETE FROM challenges WHERE id = $1 RETURNING *)
-SELECT row_to_json(c) AS challenge,
-  (SELECT row_to_json(u) FROM users u WHERE u.id = c.user_id) AS "user",
-  (SELECT row_to_json(p) FROM providers p WHERE p.id = c.provider_id) AS provider,
-  (SELECT row_to_json(k) FROM cards k WHERE k.serial = c.card_serial FOR UPDATE) AS card,
-  (SELECT row_to_json(t) FROM tokens t WHERE t.serial = c.token_serial FOR UPDATE) AS token
-FROM c`;
-
-/**
  * The store for several instances on several machines. A unit of work is one transaction: BEGIN,
- * the rows locked and read (FOR UPDATE, always in the order users, passwords, decoys, cards,
- * tokens, challenges, so two units never wait for each other in a circle), the domain's decision,
- * its writes as one statement, COMMIT. An answer costs four round trips.
+ * the rows locked and read (FOR UPDATE, always in the order challenges, users, passwords, decoys,
+ * cards, tokens, so two units never wait for each other in a circle), the domain's decision, its
+ * writes in as few statements as allowed, COMMIT. Answers are committed in groups (AnswerBatches).
  */
 export class PostgresStore implements Store {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly batches: AnswerBatches;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    answerBatch = DEFAULT_ANSWER_BATCH,
+  ) {
+    this.batches = new AnswerBatches(pool, answerBatch);
+  }
 
   async getUser(id: string) {
     return this.one(USERS, 'SELECT * FROM users WHERE id = $1', id);
@@ -116,29 +115,25 @@ export class PostgresStore implements Store {
     return this.transaction(async (client) => {
       const lock = async <R>(table: Table<R>, where: string, key: string | undefined): Promise<R[]> => {
         if (key === undefined) return [];
-        const { rows } = await client.query(`SELECT * FROM ${table.name} WHERE ${where} FOR UPDATE`, [key]);
-        return rows.map((r: SqlRow) => table.fromRow(r));
+        const { rows } = await prepared(client, `SELECT * FROM ${table.name} WHERE ${where} FOR UPDATE`, [
+          key,
+        ]);
+        return rows.map((r) => table.fromRow(r));
       };
+      // Consumed: locked first (as answers lock challenges first), deleted with the decision.
+      const challenge = await lock(CHALLENGES, 'id = $1', keys.challenge);
       const user = await lock(USERS, 'id = $1', keys.user);
       const password = await lock(PASSWORDS, 'user_id = $1', keys.password);
       if (keys.decoy !== undefined) {
-        await client.query('INSERT INTO decoys VALUES ($1, 0, NULL, 0, false) ON CONFLICT (id) DO NOTHING', [
-          keys.decoy,
-        ]);
+        const make = 'INSERT INTO decoys VALUES ($1, 0, NULL, 0, false) ON CONFLICT (id) DO NOTHING';
+        await prepared(client, make, [keys.decoy]);
       }
       const decoy = await lock(DECOYS, 'id = $1', keys.decoy);
       const cards = await lock(CARDS, 'user_id = $1 ORDER BY sequence', keys.cardsOf);
       const card = await lock(CARDS, 'serial = $1', keys.card);
       const heldToken = await lock(TOKENS, `user_id = $1 AND ${HELD}`, keys.tokenOf);
       const token = await lock(TOKENS, 'serial = $1', keys.token);
-      let challenge: ChallengeRecord | null = null;
-      if (keys.challenge !== undefined) {
-        const { rows } = await client.query('DELETE FROM challenges WHERE id = $1 RETURNING *', [
-          keys.challenge,
-        ]);
-        challenge = rows[0] === undefined ? null : CHALLENGES.fromRow(rows[0]);
-      }
-      const rows: Rows = {
+      const decision = decide({
         user: user[0] ?? null,
         password: password[0] ?? null,
         decoy: decoy[0] ?? null,
@@ -146,18 +141,17 @@ export class PostgresStore implements Store {
         cards,
         token: token[0] ?? null,
         heldToken: heldToken[0] ?? null,
-        challenge,
-      };
-      return decideAndWrite(client, decide, rows);
+        challenge: challenge[0] ?? null,
+      });
+      if (challenge[0] !== undefined)
+        await prepared(client, 'DELETE FROM challenges WHERE id = $1', [challenge[0].id]);
+      await runWrites(client, decision.writes);
+      return decision.result;
     });
   }
 
   answer<T>(challengeId: string, decide: (rows: AnswerRows | null) => Decision<T>): Promise<T> {
-    return this.transaction(async (client) => {
-      const { rows } = await client.query(ANSWER_LOAD, [challengeId]);
-      const r = rows[0] as SqlRow | undefined;
-      return decideAndWrite(client, decide, r === undefined ? null : answerRows(r));
-    });
+    return this.batches.answer(challengeId, decide);
   }
 
   write(writes: Writes): Promise<void> {
@@ -183,7 +177,7 @@ export class PostgresStore implements Store {
 
   async purgeExpiredChallenges(now: number): Promise<number> {
     try {
-      const r = await this.pool.query('DELETE FROM challenges WHERE expires_at <= $1', [now]);
+      const r = await prepared(this.pool, 'DELETE FROM challenges WHERE expires_at <= $1', [now]);
       return r.rowCount ?? 0;
     } catch (err) {
       throw postgresError(err);
@@ -220,7 +214,7 @@ export class PostgresStore implements Store {
 
   private async query(sql: string, params: readonly unknown[]): Promise<SqlRow[]> {
     try {
-      return (await this.pool.query(sql, params as unknown[])).rows;
+      return (await prepared(this.pool, sql, params)).rows;
     } catch (err) {
       throw postgresError(err);
     }
@@ -236,64 +230,10 @@ export class PostgresStore implements Store {
   }
 }
 
-function answerRows(r: SqlRow): AnswerRows {
-  const row = <R>(table: Table<R>, v: unknown): R | null => (v === null ? null : table.fromRow(v as SqlRow));
-  return {
-    challenge: CHALLENGES.fromRow(r.challenge as SqlRow),
-    user: row(USERS, r.user),
-    provider: row(PROVIDERS, r.provider),
-    card: row(CARDS, r.card),
-    token: row(TOKENS, r.token),
-  };
-}
-
-async function decideAndWrite<R, T>(
-  client: pg.PoolClient,
-  decide: (rows: R) => Decision<T>,
-  rows: R,
-): Promise<T> {
-  const decision = decide(rows);
-  if (decision.writes !== undefined) await runWrites(client, decision.writes);
-  return decision.result;
-}
-
-/**
- * The writes of a unit of work, as few statements as possible: each wave is one statement
- * (data-modifying WITH queries) with at most one write per table, since PostgreSQL runs the parts
- * of one statement in no set order and checks unique indexes row by row. Writes to one table
- * (a replaced token retired before its successor is assigned) keep their order across waves.
- */
-async function runWrites(client: pg.PoolClient, writes: Writes): Promise<void> {
-  const waves: Statement[][] = [];
-  for (const s of writeStatements(writes)) {
-    const next = lastWaveWith(waves, s.table) + 1;
-    if (next < waves.length) waves[next].push(s);
-    else waves.push([s]);
-  }
-  for (const wave of waves) {
-    const joined = wave.length === 1 ? wave[0] : combine(wave);
-    await client.query(numbered(joined.sql), joined.params as unknown[]);
-  }
-}
-
-/** The index of the last wave holding a write to `table`, or -1. */
-function lastWaveWith(waves: readonly Statement[][], table: string): number {
-  for (let i = waves.length - 1; i >= 0; i--) if (waves[i].some((s) => s.table === table)) return i;
-  return -1;
-}
-
-function combine(statements: readonly Statement[]): Statement {
-  return {
-    table: '',
-    sql: `WITH ${statements.map((s, i) => `w${i} AS (${s.sql})`).join(', ')} SELECT 1`,
-    params: statements.flatMap((s) => s.params),
-  };
-}
-
-/** `?` placeholders as PostgreSQL's `$1, $2, ...` (our SQL has no `?` anywhere else). */
-function numbered(sql: string): string {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
+/** The writes of one unit of work, in as few statements as allowed (set-writes.ts). */
+async function runWrites(client: pg.PoolClient, writes: Writes | undefined): Promise<void> {
+  if (writes === undefined) return;
+  for (const s of setWrites(writes)) await prepared(client, numbered(s.sql), s.params);
 }
 
 /**
@@ -309,7 +249,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       );
     }
     await migratePostgres(pool, POSTGRES_MIGRATIONS);
-    return new PostgresStore(pool);
+    const batch = options.answerBatch ?? DEFAULT_ANSWER_BATCH;
+    if (!(Number.isSafeInteger(batch) && batch >= 1))
+      throw new RangeError('answerBatch must be a whole number from 1');
+    return new PostgresStore(pool, batch);
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw err;

@@ -21,7 +21,8 @@ import type {
   UserRecord,
 } from '../records.js';
 
-type Kind = 'text' | 'int' | 'bool' | 'bytes' | 'lockout';
+export type ColumnKind = 'text' | 'int' | 'bool' | 'bytes';
+type Kind = ColumnKind | 'lockout';
 type SqlRow = Record<string, unknown>;
 
 export interface Table<R> {
@@ -30,11 +31,15 @@ export interface Table<R> {
   readonly key: string | null;
   /** Every column, in the order of `params`. */
   readonly columns: readonly string[];
+  /** Each column's kind, in the same order (a lockout is int, int, int, bool). */
+  readonly kinds: readonly ColumnKind[];
   /** `INSERT INTO name (columns) VALUES (?, ...)`. */
   readonly insertSql: string;
   /** `UPDATE name SET every non-key column = ? WHERE key = ?`: params of `params(r)` rotated. */
   readonly updateSql: string;
   fromRow(row: SqlRow): R;
+  /** The record's key value (its key column's), as text. */
+  keyOf(record: R): string;
   /** Column values for `insertSql`. */
   params(record: R): unknown[];
   /** Column values for `updateSql` (the key last). */
@@ -61,7 +66,7 @@ function toInt(v: unknown): number {
   return n;
 }
 
-function read(kind: Exclude<Kind, 'lockout'>, v: unknown): unknown {
+function read(kind: ColumnKind, v: unknown): unknown {
   if (v === null || v === undefined) return null;
   if (kind === 'int') return toInt(v);
   if (kind === 'bool') return toBool(v);
@@ -69,7 +74,7 @@ function read(kind: Exclude<Kind, 'lockout'>, v: unknown): unknown {
   return String(v);
 }
 
-function write(kind: Exclude<Kind, 'lockout'>, v: unknown): unknown {
+function write(kind: ColumnKind, v: unknown): unknown {
   if (v === null || v === undefined) return null;
   if (kind === 'bool') return v ? 1 : 0;
   if (kind === 'bytes') return Buffer.from(v as Uint8Array);
@@ -79,6 +84,10 @@ function write(kind: Exclude<Kind, 'lockout'>, v: unknown): unknown {
 function table<R>(name: string, key: keyof R | null, spec: { readonly [F in keyof R]-?: Kind }): Table<R> {
   const fields = Object.keys(spec) as (keyof R & string)[];
   const columns = fields.flatMap((f) => (spec[f] === 'lockout' ? [...LOCKOUT_COLUMNS] : [snake(f)]));
+  const kinds = fields.flatMap((f): ColumnKind[] => {
+    const kind = spec[f];
+    return kind === 'lockout' ? ['int', 'int', 'int', 'bool'] : [kind];
+  });
   const keyColumn = key === null ? null : snake(String(key));
   const params = (r: R): unknown[] =>
     fields.flatMap((f) => {
@@ -93,6 +102,7 @@ function table<R>(name: string, key: keyof R | null, spec: { readonly [F in keyo
     name,
     key: keyColumn,
     columns,
+    kinds,
     insertSql: `INSERT INTO ${name} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
     updateSql:
       keyColumn === null
@@ -117,6 +127,7 @@ function table<R>(name: string, key: keyof R | null, spec: { readonly [F in keyo
       return out as R;
     },
     params,
+    keyOf: (r) => String(key === null ? '' : r[key]),
     updateParams(r) {
       const p = params(r);
       return [...p.slice(0, keyIndex), ...p.slice(keyIndex + 1), p[keyIndex]];
