@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ChallengeRecord, ProviderRecord, UserIdKind } from '../records.js';
+import type { ProviderRecord, UserIdKind } from '../records.js';
 import { SchemaMismatchError } from '../sql/migration.js';
 import {
   AUDIT,
