@@ -6,8 +6,19 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** Exit codes of the `nemid` command. */
+/** Exit codes of the `nemid` command (docs/cli.md explains each). */
 export const EXIT = { ok: 0, noMatch: 1, usage: 2, internal: 3 } as const;
+
+/**
+ * The command ran, and its answer is "no" (no code in the window matched, the device is dead):
+ * one line on stderr and exit code 1, which scripts can tell apart from bad input (2).
+ */
+export class NoMatch extends Error {
+  override readonly name = 'NoMatch';
+}
+
+/** The prefix of every line `nemid` writes to stderr about a problem. */
+export const ERROR_PREFIX = 'nemid: ';
 
 /**
  * Turns any error into one line for stderr. Errors from our own parts (RangeError, TypeError and
@@ -15,6 +26,7 @@ export const EXIT = { ok: 0, noMatch: 1, usage: 2, internal: 3 } as const;
  * stack, since a stack trace helps nobody who runs the command.
  */
 export function describeError(err: unknown): { message: string; exitCode: number } {
+  if (err instanceof NoMatch) return { message: err.message, exitCode: EXIT.noMatch };
   if (err instanceof UsageError || err instanceof RangeError || err instanceof TypeError) {
     return { message: err.message, exitCode: EXIT.usage };
   }
@@ -30,4 +42,22 @@ export function describeError(err: unknown): { message: string; exitCode: number
     return { message: err.message, exitCode: err.name === 'UsageError' ? EXIT.usage : EXIT.internal };
   }
   return { message: String(err), exitCode: EXIT.internal };
+}
+
+/**
+ * Commander's own parse errors as one line with our prefix. "error: option '--counter <n>' argument
+ * '-1' is invalid. --counter must be ..." becomes "nemid: --counter must be ...": our parsers'
+ * messages already name the option and say what is allowed. A "(Did you mean ...?)" hint stays on
+ * the same line.
+ */
+export function commanderErrorLine(text: string): string {
+  const message = text
+    .trim()
+    .replace(/^error: /, '')
+    .replace(
+      /^(option '[^']*' (argument|value) |command-argument value ).*? is invalid( for argument '[^']*')?\. /s,
+      '',
+    )
+    .replace(/\s*\n\s*/g, ' ');
+  return `${ERROR_PREFIX}${message}\n`;
 }

@@ -11,6 +11,7 @@ import {
   writeBatchFile,
 } from '@nemid-sim/key-card';
 import { type Command, InvalidArgumentError } from 'commander';
+import type { CliIo } from '../io.js';
 import { integerOption } from '../options.js';
 import { addBatchOptions, type BatchOpts, openBatch } from './card-batch.js';
 import { registerCardPrintCommand } from './card-print.js';
@@ -23,7 +24,7 @@ function seriesOption(value: string): string {
   return letter;
 }
 
-export function registerCardCommands(program: Command): void {
+export function registerCardCommands(program: Command, io: CliIo): void {
   const card = program
     .command('card')
     .description(
@@ -57,7 +58,7 @@ export function registerCardCommands(program: Command): void {
         const key = await readKeyFile(opts.keyFile);
         const batch = createBatch({ count: opts.count, randomBytes, now: new Date(), series: opts.series });
         await writeBatchFile(opts.out, batch, key, randomBytes, opts.force ?? false);
-        process.stdout.write(`batch ${batch.batchId}: ${batch.cards.length} cards written to ${opts.out}\n`);
+        io.stdout.write(`batch ${batch.batchId}: ${batch.cards.length} cards written to ${opts.out}\n`);
       },
     );
 
@@ -74,10 +75,10 @@ export function registerCardCommands(program: Command): void {
         createdAt: batch.createdAt,
         cards: batch.cards.map((c) => ({ serial: c.serial })),
       };
-      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       return;
     }
-    process.stdout.write(batch.cards.map((c) => `${c.serial}\n`).join(''));
+    io.stdout.write(batch.cards.map((c) => `${c.serial}\n`).join(''));
   });
 
   addBatchOptions(
@@ -98,11 +99,11 @@ export function registerCardCommands(program: Command): void {
     const serial = parseSerial(opts.serial);
     const found = findCard(await openBatch(opts), serial);
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify({ serial, keys: printedKeys(found.secret) }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ serial, keys: printedKeys(found.secret) }, null, 2)}\n`);
       return;
     }
-    process.stdout.write(renderText(found));
+    io.stdout.write(renderText(found));
   });
 
-  registerCardPrintCommand(card);
+  registerCardPrintCommand(card, io);
 }

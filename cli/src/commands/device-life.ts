@@ -12,6 +12,7 @@ import {
   simulateLife,
 } from '@nemid-sim/device-sim';
 import { type Command, Option } from 'commander';
+import type { CliIo } from '../io.js';
 import { choiceOption, integerOption, numberOption } from '../options.js';
 
 interface LifeOpts {
@@ -29,7 +30,7 @@ interface LifeOpts {
 
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 
-export function registerDeviceLifeCommand(device: Command): void {
+export function registerDeviceLifeCommand(device: Command, io: CliIo): void {
   device
     .command('life')
     .description(
@@ -84,7 +85,7 @@ export function registerDeviceLifeCommand(device: Command): void {
       });
       if (opts.svg !== undefined) writeFileSync(opts.svg, lifeSvg(r, title(r)));
       if (opts.json) {
-        process.stdout.write(
+        io.stdout.write(
           `${JSON.stringify({
             years: round(r.years, 3),
             lowBatteryYears: r.lowBatteryYears === null ? null : round(r.lowBatteryYears, 3),
@@ -93,9 +94,9 @@ export function registerDeviceLifeCommand(device: Command): void {
         );
         return;
       }
-      process.stdout.write(report(r));
-      if (opts.chart) process.stdout.write(`\n${lifeChart(r, { width: opts.width })}\n`);
-      if (opts.svg !== undefined) process.stdout.write(`\nchart written to ${opts.svg}\n`);
+      io.stdout.write(report(r));
+      if (opts.chart) io.stdout.write(`\n${lifeChart(r, { width: opts.width })}\n`);
+      if (opts.svg !== undefined) io.stdout.write(`\nchart written to ${opts.svg}\n`);
     });
 }
 

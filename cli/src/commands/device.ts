@@ -19,7 +19,8 @@ import {
   writeDeviceFile,
 } from '@nemid-sim/device-sim';
 import { type Command, Option } from 'commander';
-import { EXIT, UsageError } from '../errors.js';
+import { NoMatch, UsageError } from '../errors.js';
+import type { CliIo } from '../io.js';
 import { choiceOption, integerOption, numberOption } from '../options.js';
 import { registerDeviceLifeCommand } from './device-life.js';
 import { parseStartTime, wallUnix } from './device-time.js';
@@ -59,7 +60,7 @@ function loadDevice(path: string | undefined): SavedDevice {
   return readDeviceFile(path);
 }
 
-export function registerDeviceCommands(program: Command): void {
+export function registerDeviceCommands(program: Command, io: CliIo): void {
   const device = program
     .command('device')
     .description(
@@ -164,7 +165,7 @@ export function registerDeviceCommands(program: Command): void {
       };
       writeDeviceFile(opts.out, saved, { exclusive: !opts.force });
       const c = firmware.config;
-      process.stdout.write(
+      io.stdout.write(
         `made ${c.mode.toUpperCase()} device ${formatSerial(c.serial)} in ${opts.out}: ${c.digits} digits` +
           `${c.mode === 'totp' ? `, ${c.stepSeconds} s step` : ''}, ${c.cell.name.toUpperCase()}, ` +
           `crystal ${signed(c.crystal.tolerancePpm)} ppm (ageing ${signed(c.crystal.ageingPpmFirstYear)} ppm in year 1), ` +
@@ -191,7 +192,7 @@ export function registerDeviceCommands(program: Command): void {
       writeDeviceFile(path!, saved);
       const shown = code < 0 ? '' : formatCode(code, fw.config.digits);
       if (opts.json) {
-        process.stdout.write(
+        io.stdout.write(
           `${JSON.stringify({
             code: code < 0 ? null : shown,
             lowBattery: fw.lowBattery,
@@ -202,15 +203,12 @@ export function registerDeviceCommands(program: Command): void {
           })}\n`,
         );
       } else if (code >= 0) {
-        process.stdout.write(`${shown}${fw.lowBattery ? ' [low battery]' : ''}\n`);
+        io.stdout.write(`${shown}${fw.lowBattery ? ' [low battery]' : ''}\n`);
       }
-      if (code < 0) {
-        if (!opts.json) process.stderr.write('the display stays blank: the battery is dead\n');
-        process.exitCode = EXIT.noMatch;
-      }
+      if (code < 0) throw new NoMatch('the display stays blank: the battery is dead');
     });
 
-  registerDeviceLifeCommand(device);
+  registerDeviceLifeCommand(device, io);
 
   device
     .command('run', { isDefault: true })

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { writeNewKeyFile } from '@nemid-sim/key-card';
 import type { Command } from 'commander';
+import type { CliIo } from '../io.js';
 
-export function registerKeygenCommand(program: Command): void {
+export function registerKeygenCommand(program: Command, io: CliIo): void {
   program
     .command('keygen')
     .description(
@@ -13,6 +14,6 @@ export function registerKeygenCommand(program: Command): void {
     .option('--force', 'replace the file if it already exists')
     .action(async (opts: { out: string; force?: boolean }) => {
       await writeNewKeyFile(opts.out, randomBytes, opts.force ?? false);
-      process.stderr.write(`nemid: wrote a new key file to ${opts.out} (mode 0600)\n`);
+      io.stderr.write(`nemid: wrote a new key file to ${opts.out} (mode 0600)\n`);
     });
 }
