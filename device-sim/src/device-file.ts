@@ -192,12 +192,20 @@ export function writeDeviceFile(
   options: { exclusive?: boolean } = {},
 ): void {
   const text = `${JSON.stringify(deviceToFile(device), null, 2)}\n`;
-  if (options.exclusive) {
-    // Create the name first so two writers cannot both think the file is new.
-    closeSync(openSync(path, 'wx', 0o600));
-  }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', 0o600);
+  let fd: number;
+  try {
+    // Create the name first so two writers cannot both think the file is new.
+    if (options.exclusive) closeSync(openSync(path, 'wx', 0o600));
+    fd = openSync(tmp, 'wx', 0o600);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new RangeError(`${path} already exists (use --force to replace it)`);
+    // Name the folder the user gave, not our temporary file in it.
+    if (code === 'ENOENT') throw new RangeError(`no such folder: ${dirname(path)}`);
+    if (code === 'ENOTDIR') throw new RangeError(`not a folder: ${dirname(path)}`);
+    throw err;
+  }
   try {
     writeSync(fd, text);
     fsyncSync(fd);
