@@ -19,7 +19,8 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
-      if (err.code === 'commander.help') return EXIT.ok;
+      // A group without its command (`nemid card`): commander has shown the group's help on stderr.
+      if (err.code === 'commander.help') return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return EXIT.usage;
     }
     const { message, exitCode } = describeError(err);
