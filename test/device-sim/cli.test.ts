@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOtpEngine, formatCode } from '@nemid-sim/core';
@@ -113,6 +113,37 @@ describe('nemid device life', () => {
     expect(text.startsWith('<svg')).toBe(true);
     expect(text).toContain('<path');
     expect(text.trim().endsWith('</svg>')).toBe(true);
+  });
+
+  it('charts the clock error as well as the battery, and marks the low-battery mark and the end of life', async () => {
+    const svg = join(dir, 'marks.svg');
+    const r = await nemid(['device', 'life', '--presses-per-day', '20', '--json', '--svg', svg]);
+    const life = JSON.parse(r.stdout);
+    const text = readFileSync(svg, 'utf8');
+    expect(text).toContain('<title>clock error</title>');
+    expect(text).toMatch(/class="end-of-life"/);
+    expect(text).toContain(`battery dead (${life.years.toFixed(2)} y)`);
+    expect(text).toContain(`low-battery mark (${life.lowBatteryYears.toFixed(2)} y)`);
+    const chart = (await nemid(['device', 'life', '--presses-per-day', '20'])).stdout;
+    expect(chart).toContain('clock error (');
+    expect(chart).toContain(`✕ battery dead at ${life.years.toFixed(2)} y`);
+    expect(chart).toMatch(/▲ low-battery mark at \d+\.\d\d y/);
+  });
+
+  it('--svg leaves an existing file alone unless --force', async () => {
+    const svg = join(dir, 'mine.svg');
+    writeFileSync(svg, 'my own drawing');
+    const r = await nemid(['device', 'life', '--svg', svg]);
+    expect(r).toMatchObject({
+      status: 2,
+      stdout: '',
+      stderr: `nemid: ${svg} already exists (use --force to replace it)\n`,
+    });
+    expect(readFileSync(svg, 'utf8')).toBe('my own drawing');
+    expect((await nemid(['device', 'life', '--svg', svg, '--force', '--no-chart'])).status).toBe(0);
+    expect(readFileSync(svg, 'utf8')).toMatch(/^<svg/);
+    const missing = await nemid(['device', 'life', '--svg', join(dir, 'nowhere', 'x.svg')]);
+    expect(missing).toMatchObject({ status: 2, stderr: `nemid: no such folder: ${join(dir, 'nowhere')}\n` });
   });
 });
 

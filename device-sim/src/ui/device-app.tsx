@@ -27,7 +27,7 @@ function batteryWords(s: DeviceStatus): string {
 
 function statusWords(s: DeviceStatus): string {
   if (s.state === 'dead') return 'The battery is dead: the display stays blank.';
-  return `Device clock ${s.deviceClockMinute} UTC, ${describeClockError(s.clockErrorSeconds)} of true time; ${batteryWords(s)}.`;
+  return `Device clock ${s.deviceClockMinute} UTC, ${describeClockError(s.clockErrorSeconds)}; ${batteryWords(s)}.`;
 }
 
 /** The token in the terminal: a button, a display, virtual time that can run faster. */
