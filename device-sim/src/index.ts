@@ -17,6 +17,7 @@ export {
 } from './crystal.js';
 export { createDevice, type DeviceOptions, LIMITS } from './device.js';
 export {
+  aheadOfWallWords,
   bringDeviceToNow,
   type ClockSource,
   DEVICE_FILE_FORMAT,
@@ -29,6 +30,8 @@ export {
   readDeviceFile,
   type SavedDevice,
   SECRET_NOTICE,
+  secondsAheadOfWall,
+  simulationCopy,
   writeDeviceFile,
 } from './device-file.js';
 export { describeDuration, MAX_DURATION_SECONDS, parseDuration } from './duration.js';

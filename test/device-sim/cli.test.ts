@@ -81,6 +81,20 @@ describe('nemid device new / press', () => {
     expect(dead.stderr).toContain('battery is dead');
   });
 
+  it('a TOTP device moved ahead of real time says on stderr why a server will refuse its codes', async () => {
+    const file = join(dir, 'wall.json');
+    const made = await nemid(['device', 'new', '--out', file, '--secret', SECRET_HEX, '--seed', '5']);
+    expect(made.status).toBe(0);
+    const now = await nemid(['device', 'press', '--device', file]);
+    expect(now).toMatchObject({ status: 0, stderr: '' });
+    const ahead = await nemid(['device', 'press', '--device', file, '--advance', '1d']);
+    expect(ahead.status).toBe(0);
+    expect(ahead.stdout).toMatch(/^\d{6}\n$/);
+    expect(ahead.stderr).toMatch(
+      /^nemid: note: this device lives 24\.0 hours ahead of real time, so a server checking its codes against real time will refuse them\n$/,
+    );
+  });
+
   it('refuses to overwrite a device file without --force', async () => {
     const file = join(dir, 'd.json');
     await newDevice(file);

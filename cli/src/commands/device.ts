@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { formatCode, hexToBytes } from '@nemid-sim/core';
 import {
+  aheadOfWallWords,
   bringDeviceToNow,
   CELL_NAMES,
   type CellName,
@@ -16,6 +17,7 @@ import {
   readDeviceFile,
   runDeviceUi,
   type SavedDevice,
+  secondsAheadOfWall,
   writeDeviceFile,
 } from '@nemid-sim/device-sim';
 import { type Command, Option } from 'commander';
@@ -187,9 +189,15 @@ export function registerDeviceCommands(program: Command, io: CliIo): void {
       const saved = loadDevice(path);
       const skip = opts.advance === undefined ? 0 : parseDuration(opts.advance);
       const fw = saved.firmware;
-      const t = bringDeviceToNow(saved, wallUnix(), skip);
+      const wall = wallUnix();
+      const t = bringDeviceToNow(saved, wall, skip);
       const code = fw.press(t);
       writeDeviceFile(path!, saved);
+      // A TOTP code a step or more ahead of real time looks right and is refused: say why.
+      const ahead = secondsAheadOfWall(saved, wall);
+      if (fw.config.mode === 'totp' && ahead >= fw.config.stepSeconds) {
+        io.stderr.write(`nemid: note: ${aheadOfWallWords(ahead)}\n`);
+      }
       const shown = code < 0 ? '' : formatCode(code, fw.config.digits);
       if (opts.json) {
         io.stdout.write(
@@ -216,8 +224,9 @@ export function registerDeviceCommands(program: Command, io: CliIo): void {
       'the device in the terminal: a display with large digits, the button, the battery gauge and the ' +
         'device clock. Keys: space or enter presses the button; + and - change the speed of time (real time, ' +
         '1 minute, 1 hour, 1 day or 1 week per second); d and w skip a day or a week; s says the status ' +
-        '(plain mode); q, Esc or Ctrl+C quits and saves. Without --device or $NEMID_DEVICE, runs a demo ' +
-        'device that is not saved.',
+        '(plain mode); q, Esc or Ctrl+C quits and saves. Faster time and skips run a simulation on a copy ' +
+        'that is not saved (r: back to real time; k: keep it in the device file). Without --device or ' +
+        '$NEMID_DEVICE, runs a demo device that is not saved.',
     )
     .option('--device <file>', DEVICE_HELP)
     .option(
