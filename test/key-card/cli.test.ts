@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, unlinkSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCardEngine, formatCode } from '@nemid-sim/core';
 import {
@@ -202,6 +202,151 @@ describe('nemid card print', () => {
 
   it('leaves no temporary files behind', async () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('nemid card register: card numbers that are never given out twice', () => {
+  const reg = join(dir, 'bank.register');
+  const made = async (name: string, register = reg, count = '4'): Promise<CliResult> =>
+    nemid([
+      'card',
+      'new',
+      '--count',
+      count,
+      '--key-file',
+      key,
+      '--out',
+      join(dir, name),
+      '--register',
+      register,
+    ]);
+  const numbersOf = async (name: string) =>
+    (await readBatchFile(join(dir, name), parseKeyFile(readFileSync(key, 'utf8')))).cards.map(
+      (c) => c.serial,
+    );
+
+  it('numbers batch after batch from one register, and records each range', async () => {
+    const r = await nemid(['card', 'register', 'new', '--out', reg, '--series', 'K']);
+    expect(r).toMatchObject({ status: 0, stderr: '' });
+    expect(statSync(reg).mode & 0o777).toBe(0o600);
+    const first = await made('r1.nemid', reg, '300');
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/300 cards, K000-000-00\d to K\d{3}-\d{3}-\d{3}, written to/);
+    expect(first.stderr).toBe('');
+    expect((await made('r2.nemid', reg, '300')).status).toBe(0);
+    const one = await numbersOf('r1.nemid');
+    const two = await numbersOf('r2.nemid');
+    expect(new Set([...one, ...two]).size).toBe(600);
+    const batch = await readBatchFile(join(dir, 'r2.nemid'), parseKeyFile(readFileSync(key, 'utf8')));
+    const listed = JSON.parse(
+      (await nemid(['card', 'register', 'list', '--register', reg, '--json'])).stdout,
+    );
+    expect(listed.issued.map((i: { id: string }) => i.id)[1]).toBe(batch.batchId);
+    expect(batch.numbers).toMatchObject({
+      registerId: listed.registerId,
+      series: 'K',
+      first: listed.issued[1].first,
+    });
+    const text = (await nemid(['card', 'register', 'list', '--register', reg])).stdout;
+    expect(text).toContain(`300 cards to batch ${batch.batchId}`);
+    expect(text).toContain(`${90_909_091 - 600} card numbers left`);
+  });
+
+  it('gives a second print shop a block of its own, which the first never gives out again', async () => {
+    const shop = join(dir, 'shop.register');
+    const r = await nemid(['card', 'register', 'new', '--out', shop, '--from', reg, '--cards', '1000']);
+    expect(r.status).toBe(0);
+    expect((await made('s1.nemid', shop)).status).toBe(0);
+    expect((await made('r3.nemid')).status).toBe(0);
+    const all = [
+      ...(await numbersOf('r1.nemid')),
+      ...(await numbersOf('s1.nemid')),
+      ...(await numbersOf('r3.nemid')),
+    ];
+    expect(new Set(all).size).toBe(all.length);
+    const check = await nemid([
+      'card',
+      'register',
+      'check',
+      '--register',
+      reg,
+      '--key-file',
+      key,
+      '--secrets',
+      join(dir, 'r1.nemid'),
+      '--secrets',
+      join(dir, 's1.nemid'),
+      '--secrets',
+      join(dir, 'r3.nemid'),
+    ]);
+    expect(check).toMatchObject({ status: 0, stderr: '' });
+    expect(check.stdout).toMatch(/^no clash: 308 card numbers in 3 batches/);
+  });
+
+  it('check finds, before printing, a batch made from a copy of the register (exit 1)', async () => {
+    const copy = join(dir, 'copy.register');
+    writeFileSync(copy, readFileSync(reg));
+    expect((await made('c1.nemid', copy)).status).toBe(0);
+    expect((await made('r4.nemid')).status).toBe(0);
+    const check = await nemid([
+      'card',
+      'register',
+      'check',
+      '--register',
+      reg,
+      '--key-file',
+      key,
+      '--secrets',
+      join(dir, 'r4.nemid'),
+      '--secrets',
+      join(dir, 'c1.nemid'),
+    ]);
+    expect(check.status).toBe(1);
+    expect(check.stderr).toContain('is in both');
+    expect(check.stderr).toMatch(/c1.nemid: the register has no record of giving these numbers to batch/);
+    expect(
+      check.stderr
+        .trim()
+        .split('\n')
+        .every((l) => l.startsWith('nemid: ')),
+    ).toBe(true);
+  });
+
+  it('refuses to replace a register, to run while another run holds it, and says how to make one', async () => {
+    const before = readFileSync(reg, 'utf8');
+    await expectUsageError(
+      nemid(['card', 'register', 'new', '--out', reg, '--series', 'L']),
+      /already exists \(a register is never replaced/,
+    );
+    expect(readFileSync(reg, 'utf8')).toBe(before);
+    writeFileSync(`${reg}.lock`, '');
+    await expectUsageError(made('locked.nemid'), /is in use by another run/);
+    expect(existsSync(join(dir, 'locked.nemid'))).toBe(false);
+    expect(readFileSync(reg, 'utf8')).toBe(before);
+    unlinkSync(`${reg}.lock`);
+    await expectUsageError(
+      made('none.nemid', join(dir, 'none.register')),
+      /no such register: .*nemid card register new/,
+    );
+    await expectUsageError(made('r1.nemid'), /already exists/);
+    expect(readFileSync(reg, 'utf8')).toBe(before);
+  });
+
+  it('without --register says that the numbers were drawn at random and recorded nowhere', async () => {
+    const r = await nemid([
+      'card',
+      'new',
+      '--count',
+      '1',
+      '--key-file',
+      key,
+      '--out',
+      join(dir, 'random.nemid'),
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(
+      /^nemid: note: these card numbers were drawn at random and are recorded nowhere/,
+    );
   });
 });
 

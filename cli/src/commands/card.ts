@@ -1,27 +1,32 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import {
   createBatch,
+  describeRange,
   findCard,
   MAX_BATCH_CARDS,
   parseSerial,
   printedKeys,
+  randomId,
   readKeyFile,
   renderText,
-  SERIAL_LETTERS,
   writeBatchFile,
 } from '@nemid-sim/key-card';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { integerOption } from '../options.js';
 import { addBatchOptions, type BatchOpts, openBatch } from './card-batch.js';
 import { registerCardPrintCommand } from './card-print.js';
+import { numbersForBatch, registerCardRegisterCommands, seriesOption } from './card-register.js';
 
-function seriesOption(value: string): string {
-  const letter = value.trim().toUpperCase();
-  if (letter.length !== 1 || !SERIAL_LETTERS.includes(letter)) {
-    throw new InvalidArgumentError(`--series must be one letter of ${SERIAL_LETTERS} (not I or O).`);
-  }
-  return letter;
+interface NewOpts {
+  count: number;
+  keyFile: string;
+  out: string;
+  register?: string;
+  series?: string;
+  force?: boolean;
 }
 
 export function registerCardCommands(program: Command, io: CliIo): void {
@@ -48,19 +53,44 @@ export function registerCardCommands(program: Command, io: CliIo): void {
     )
     .requiredOption('--out <file>', 'where to write the secrets file (an existing file is left alone)')
     .option(
+      '--register <file>',
+      'take the card numbers from this register (`nemid card register new`), which records them, so no ' +
+        'other batch from it gets them (default: numbers drawn at random, unique within this batch only)',
+    )
+    .option(
       '--series <letter>',
-      'give every card number this letter (default: a random letter per card)',
+      "the card numbers' letter (default: with --register, the first series with room; without, a random letter per card)",
       seriesOption,
     )
     .option('--force', 'replace the secrets file if it already exists')
-    .action(
-      async (opts: { count: number; keyFile: string; out: string; series?: string; force?: boolean }) => {
-        const key = await readKeyFile(opts.keyFile);
+    .action(async (opts: NewOpts) => {
+      const key = await readKeyFile(opts.keyFile);
+      if (opts.register === undefined) {
         const batch = createBatch({ count: opts.count, randomBytes, now: new Date(), series: opts.series });
         await writeBatchFile(opts.out, batch, key, randomBytes, opts.force ?? false);
         io.stdout.write(`batch ${batch.batchId}: ${batch.cards.length} cards written to ${opts.out}\n`);
-      },
-    );
+        io.stderr.write(
+          'nemid: note: these card numbers were drawn at random and are recorded nowhere; another batch may ' +
+            'draw the same ones. For cards a bank will issue, use --register.\n',
+        );
+        return;
+      }
+      // Fail before the register gives out numbers that would then never be used.
+      if (!opts.force && existsSync(opts.out)) {
+        throw new UsageError(`${opts.out} already exists (use --force to replace it)`);
+      }
+      const batchId = randomId(randomBytes);
+      const numbers = await numbersForBatch(opts.register, {
+        cards: opts.count,
+        batchId,
+        series: opts.series,
+      });
+      const batch = createBatch({ count: opts.count, randomBytes, now: new Date(), batchId, numbers });
+      await writeBatchFile(opts.out, batch, key, randomBytes, opts.force ?? false);
+      io.stdout.write(
+        `batch ${batch.batchId}: ${batch.cards.length} cards, ${describeRange(numbers)}, written to ${opts.out}\n`,
+      );
+    });
 
   addBatchOptions(
     card
@@ -106,4 +136,5 @@ export function registerCardCommands(program: Command, io: CliIo): void {
   });
 
   registerCardPrintCommand(card, io);
+  registerCardRegisterCommands(card, io);
 }
