@@ -220,6 +220,17 @@ describe('nemid card register: card numbers that are never given out twice', () 
       '--register',
       register,
     ]);
+  const checked = (...batches: string[]): Promise<CliResult> =>
+    nemid([
+      'card',
+      'register',
+      'check',
+      '--register',
+      reg,
+      '--key-file',
+      key,
+      ...batches.flatMap((b) => ['--secrets', join(dir, b)]),
+    ]);
   const numbersOf = async (name: string) =>
     (await readBatchFile(join(dir, name), parseKeyFile(readFileSync(key, 'utf8')))).cards.map(
       (c) => c.serial,
@@ -264,21 +275,7 @@ describe('nemid card register: card numbers that are never given out twice', () 
       ...(await numbersOf('r3.nemid')),
     ];
     expect(new Set(all).size).toBe(all.length);
-    const check = await nemid([
-      'card',
-      'register',
-      'check',
-      '--register',
-      reg,
-      '--key-file',
-      key,
-      '--secrets',
-      join(dir, 'r1.nemid'),
-      '--secrets',
-      join(dir, 's1.nemid'),
-      '--secrets',
-      join(dir, 'r3.nemid'),
-    ]);
+    const check = await checked('r1.nemid', 's1.nemid', 'r3.nemid');
     expect(check).toMatchObject({ status: 0, stderr: '' });
     expect(check.stdout).toMatch(/^no clash: 308 card numbers in 3 batches/);
   });
@@ -288,19 +285,7 @@ describe('nemid card register: card numbers that are never given out twice', () 
     writeFileSync(copy, readFileSync(reg));
     expect((await made('c1.nemid', copy)).status).toBe(0);
     expect((await made('r4.nemid')).status).toBe(0);
-    const check = await nemid([
-      'card',
-      'register',
-      'check',
-      '--register',
-      reg,
-      '--key-file',
-      key,
-      '--secrets',
-      join(dir, 'r4.nemid'),
-      '--secrets',
-      join(dir, 'c1.nemid'),
-    ]);
+    const check = await checked('r4.nemid', 'c1.nemid');
     expect(check.status).toBe(1);
     expect(check.stderr).toContain('is in both');
     expect(check.stderr).toMatch(/c1.nemid: the register has no record of giving these numbers to batch/);
