@@ -2,8 +2,9 @@ import { base32ToBytes, hexToBytes } from '@nemid-sim/core';
 import { InvalidArgumentError } from 'commander';
 
 /**
- * Parsers for commander options. They throw commander's InvalidArgumentError, which commander
- * turns into "error: option '--x <n>' argument 'y' is invalid. <reason>" and exit code 2.
+ * Parsers for commander options. They throw commander's InvalidArgumentError; its message names
+ * the option and what is allowed, and is the one line the user sees (`commanderErrorLine`), with
+ * exit code 2.
  */
 export function integerOption(name: string, min: number, max: number) {
   return (value: string): number => {
