@@ -52,10 +52,10 @@ export function sha1Source(): string {
     'export function sha1Compress(state: Int32Array, w: Int32Array, init: Int32Array = state): void {',
   ];
   for (let i = 0; i < 16; i++) lines.push(`  let w${i} = w[${i}];`);
-  VARS.forEach((v, i) => lines.push(`  let ${v} = init[${i}];`));
+  for (const [i, v] of VARS.entries()) lines.push(`  let ${v} = init[${i}];`);
   lines.push('  let x = 0;');
   for (let t = 0; t < 80; t++) lines.push(...round(t));
-  VARS.forEach((v, i) => lines.push(`  state[${i}] = (init[${i}] + ${v}) | 0;`));
+  for (const [i, v] of VARS.entries()) lines.push(`  state[${i}] = (init[${i}] + ${v}) | 0;`);
   lines.push('}', '');
   return lines.join('\n');
 }

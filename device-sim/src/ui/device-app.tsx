@@ -90,7 +90,7 @@ export function DeviceApp(props: DeviceAppProps) {
         const step = simulatedSeconds(dt, SPEEDS[speed.current].factor, fw.displaySecondsLeft);
         fw.advanceTo(fw.trueUnix + step + skipSeconds);
       }
-      const state = shown().firmware.state;
+      const state = (sim.current ?? real.current).firmware.state;
       if (state !== lastState.current) {
         if (state === 'dead') say('The battery is dead: the display stays blank.');
         else if (state === 'sleeping' && lastState.current === 'showing') say('Display off.');
