@@ -47,17 +47,27 @@ export function describeError(err: unknown): { message: string; exitCode: number
 /**
  * Commander's own parse errors as one line with our prefix. "error: option '--counter <n>' argument
  * '-1' is invalid. --counter must be ..." becomes "nemid: --counter must be ...": our parsers'
- * messages already name the option and say what is allowed. A "(Did you mean ...?)" hint stays on
- * the same line.
+ * messages name the option and say what is allowed. A reason that does not name the option gets
+ * it in front ("Allowed choices are a, b." becomes "--x must be one of a, b."). The value is not
+ * repeated (it may be a secret), and a "(Did you mean ...?)" hint stays on the same line.
  */
 export function commanderErrorLine(text: string): string {
   const message = text
     .trim()
     .replace(/^error: /, '')
-    .replace(
-      /^(option '[^']*' (argument|value) |command-argument value ).*? is invalid( for argument '[^']*')?\. /s,
-      '',
-    )
     .replace(/\s*\n\s*/g, ' ');
-  return `${ERROR_PREFIX}${message}\n`;
+  const invalid =
+    /^option '(?<flags>[^']*)' (?:argument|value) .*? is invalid\. (?<reason>.*)$/s.exec(message) ??
+    /^command-argument value .*? is invalid for argument '(?<flags>[^']*)'\. (?<reason>.*)$/s.exec(message);
+  if (!invalid?.groups) return `${ERROR_PREFIX}${message}\n`;
+  const { flags, reason } = invalid.groups;
+  const name = /--[\w-]+/.exec(flags)?.[0] ?? flags;
+  const choices = /^Allowed choices are (.+?)\.?$/.exec(reason);
+  const line =
+    name.startsWith('--') && reason.includes(name)
+      ? reason
+      : choices
+        ? `${name} must be one of ${choices[1]}.`
+        : `${name}: ${reason}`;
+  return `${ERROR_PREFIX}${line}\n`;
 }
