@@ -1,11 +1,28 @@
 import type { Batch } from './batch.js';
-import type { IssuedRange, NumberRange, Register } from './register.js';
+import type { IssuedRange, Register } from './register.js';
 import { sequenceOf } from './serial.js';
 
-function inside(serial: string, r: NumberRange): boolean {
-  if (serial[0] !== r.series) return false;
-  const n = sequenceOf(serial);
-  return n >= r.first && n <= r.last;
+/**
+ * The range a card number was given out in, if any: ranges never overlap, so after sorting by
+ * series and first number a binary search finds the only candidate.
+ */
+function rangeFinder(register: Register): (serial: string) => IssuedRange | undefined {
+  const sorted = [...register.issued].sort((x, y) => x.series.localeCompare(y.series) || x.first - y.first);
+  return (serial) => {
+    const series = serial[0];
+    const n = sequenceOf(serial);
+    let lo = 0;
+    let hi = sorted.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = sorted[mid];
+      const order = r.series.localeCompare(series) || (r.last < n ? -1 : r.first > n ? 1 : 0);
+      if (order === 0) return r;
+      if (order < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  };
 }
 
 /**
@@ -19,6 +36,7 @@ export function findClashes(
   batches: readonly { name: string; batch: Batch }[],
 ): string[] {
   const clashes: string[] = [];
+  const givenIn = rangeFinder(register);
   const seen = new Map<string, string>();
   for (const { name, batch } of batches) {
     const numbers = batch.numbers;
@@ -32,7 +50,7 @@ export function findClashes(
       const before = seen.get(card.serial);
       if (before !== undefined) clashes.push(`card ${card.serial} is in both ${before} and ${name}`);
       seen.set(card.serial, name);
-      const given = register.issued.find((r) => inside(card.serial, r));
+      const given = givenIn(card.serial);
       if (given !== undefined && !mine(given)) {
         foreign++;
         example ||= `${card.serial}, given to ${given.to} ${given.id}`;

@@ -8,6 +8,7 @@ import {
   findClashes,
   formatRegister,
   formatSerial,
+  type IssuedRange,
   issuableIn,
   newRegister,
   numbersLeft,
@@ -245,6 +246,22 @@ describe('batches numbered from a register', () => {
       `card ${a.cards[3].serial} is in both a and stray`,
       `stray: 1 card number the register gave to another (${a.cards[3].serial}, given to batch ${id(1)})`,
     ]);
+    // Among many ranges in two series, each stray number is found in the range it was given in.
+    let wide = newRegister({ series: ['K', 'L'], randomBytes: random, now: CREATED });
+    const given: IssuedRange[] = [];
+    for (let n = 1; n <= 60; n++) {
+      const next = give(wide, 3 + n, 100 + n, n % 2 ? 'K' : 'L');
+      wide = next.register;
+      given.push(next.range);
+    }
+    const strays = createBatch({ count: 60, randomBytes: random, now: CREATED });
+    strays.cards.forEach((card, i) => {
+      card.serial = serialsIn(given[i]).at(i % 3) ?? '';
+    });
+    const [line] = findClashes(wide, [{ name: 'strays', batch: strays }]);
+    expect(line).toBe(
+      `strays: 60 card numbers the register gave to another (${strays.cards[0].serial}, given to batch ${id(101)})`,
+    );
     // A batch made from a copy of the register: the register has no record of it.
     const copy = { ...b, batchId: id(9) };
     expect(findClashes(register, [{ name: 'copy', batch: copy }])).toContainEqual(
