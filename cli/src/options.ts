@@ -2,15 +2,15 @@ import { base32ToBytes, hexToBytes } from '@nemid-sim/core';
 import { InvalidArgumentError } from 'commander';
 
 /**
- * Parsers for commander options. They throw commander's InvalidArgumentError, which commander
- * turns into "error: option '--x <n>' argument 'y' is invalid. <reason>" and exit code 2.
+ * Parsers for commander options. They throw commander's InvalidArgumentError; its message names
+ * the option and what is allowed, and is the one line the user sees (`commanderErrorLine`), with
+ * exit code 2.
  */
 export function integerOption(name: string, min: number, max: number) {
   return (value: string): number => {
-    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${name} must be a whole number.`);
     const n = Number(value.trim());
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`${name} must be from ${min} to ${max}.`);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
     }
     return n;
   };
@@ -35,12 +35,19 @@ export function choiceOption<T extends string>(name: string, choices: readonly T
   };
 }
 
-/** A secret from --secret HEX or --secret-base32 TEXT; exactly one must be given. */
+/** A secret from --secret HEX or --secret-base32 TEXT; exactly one must be given, and not empty. */
 export function secretFrom(opts: { secret?: string; secretBase32?: string }): Uint8Array {
   if (opts.secret !== undefined && opts.secretBase32 !== undefined) {
     throw new RangeError('give either --secret or --secret-base32, not both');
   }
-  if (opts.secret !== undefined) return hexToBytes(opts.secret);
-  if (opts.secretBase32 !== undefined) return base32ToBytes(opts.secretBase32);
-  throw new RangeError('a secret is required: --secret HEX or --secret-base32 TEXT');
+  const [option, secret] =
+    opts.secret !== undefined
+      ? ['--secret', hexToBytes(opts.secret)]
+      : opts.secretBase32 !== undefined
+        ? ['--secret-base32', base32ToBytes(opts.secretBase32)]
+        : [];
+  if (secret === undefined)
+    throw new RangeError('a secret is required: --secret HEX or --secret-base32 TEXT');
+  if (secret.length === 0) throw new RangeError(`the secret is empty: give ${option} at least one byte`);
+  return secret;
 }

@@ -77,5 +77,7 @@ export function timeStep(unixSeconds: number, stepSeconds: number, t0Seconds = 0
  */
 export function createOtpEngine(secret: Uint8Array, algorithm: Algorithm = 'sha1'): OtpEngine {
   if (!(secret instanceof Uint8Array)) throw new TypeError('secret must be a Uint8Array');
+  // HMAC accepts an empty key, but a code from it proves nothing: anyone can compute it.
+  if (secret.length === 0) throw new RangeError('the secret is empty');
   return new Engine(hashSpec(algorithm).name, secret);
 }

@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { type Algorithm, bytesToHex, hexToBytes } from '@nemid-sim/core';
 import { CELL_NAMES, type CellName } from './cells.js';
 import { createDevice, type DeviceOptions } from './device.js';
+import { describeDuration } from './duration.js';
 import type { FirmwareState, OtpMode, TokenFirmware } from './firmware.js';
 
 export const DEVICE_FILE_FORMAT = 'nemid-sim-device';
@@ -192,12 +193,20 @@ export function writeDeviceFile(
   options: { exclusive?: boolean } = {},
 ): void {
   const text = `${JSON.stringify(deviceToFile(device), null, 2)}\n`;
-  if (options.exclusive) {
-    // Create the name first so two writers cannot both think the file is new.
-    closeSync(openSync(path, 'wx', 0o600));
-  }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', 0o600);
+  let fd: number;
+  try {
+    // Create the name first so two writers cannot both think the file is new.
+    if (options.exclusive) closeSync(openSync(path, 'wx', 0o600));
+    fd = openSync(tmp, 'wx', 0o600);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new RangeError(`${path} already exists (use --force to replace it)`);
+    // Name the folder the user gave, not our temporary file in it.
+    if (code === 'ENOENT') throw new RangeError(`no such folder: ${dirname(path)}`);
+    if (code === 'ENOTDIR') throw new RangeError(`not a folder: ${dirname(path)}`);
+    throw err;
+  }
   try {
     writeSync(fd, text);
     fsyncSync(fd);
@@ -217,6 +226,28 @@ export function writeDeviceFile(
 export function deviceNow(device: SavedDevice, wallUnix: number): number {
   const t = device.firmware.trueUnix;
   return device.clock === 'wall' ? Math.max(t, wallUnix + device.skewSeconds) : t;
+}
+
+/**
+ * How far a wall-clock device's true time is ahead of the computer's clock (moved ahead with
+ * `--advance` or `--start`): a TOTP server checking its codes against real time refuses them once
+ * this is more than its window. 0 for a virtual-clock device, which has no real time to be ahead of.
+ */
+export function secondsAheadOfWall(device: SavedDevice, wallUnix: number): number {
+  return device.clock === 'wall' ? Math.max(0, deviceNow(device, wallUnix) - wallUnix) : 0;
+}
+
+/** Says that a device lives `seconds` ahead of real time (see secondsAheadOfWall), for a note. */
+export function aheadOfWallWords(seconds: number): string {
+  return `this device lives ${describeDuration(seconds)} ahead of real time, so a server checking its codes against real time will refuse them`;
+}
+
+/**
+ * A copy of a device that runs on its own virtual clock from the same state: what the terminal
+ * device shows while time runs faster than real time, so the saved device keeps its real clock.
+ */
+export function simulationCopy(device: SavedDevice): SavedDevice {
+  return { ...deviceFromFile(deviceToFile(device)), clock: 'virtual', skewSeconds: 0 };
 }
 
 /** A fresh random secret for a new device (20 bytes, as RFC 4226 recommends for HMAC-SHA-1). */

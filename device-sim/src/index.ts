@@ -25,6 +25,7 @@ export {
 } from './crystal.js';
 export { createDevice, type DeviceOptions, LIMITS } from './device.js';
 export {
+  aheadOfWallWords,
   bringDeviceToNow,
   type ClockSource,
   DEVICE_FILE_FORMAT,
@@ -37,6 +38,8 @@ export {
   readDeviceFile,
   type SavedDevice,
   SECRET_NOTICE,
+  secondsAheadOfWall,
+  simulationCopy,
   writeDeviceFile,
 } from './device-file.js';
 export { describeDuration, MAX_DURATION_SECONDS, parseDuration } from './duration.js';

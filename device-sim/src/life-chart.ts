@@ -16,49 +16,96 @@ function resample(r: LifeResult, series: Float64Array, count: number): number[] 
   return out;
 }
 
+/** How the life ended, for the mark at its end. */
+export function endWords(r: LifeResult): string {
+  return r.endedBy === 'limit' ? 'still working: end of the simulation' : 'battery dead';
+}
+
+/** The clock error's scale: minutes, unless it stays within two minutes. */
+function driftUnit(r: LifeResult): { name: string; seconds: number } {
+  let max = 0;
+  for (const s of r.sampleDriftSeconds) max = Math.max(max, Math.abs(s));
+  return max >= 120 ? { name: 'min', seconds: 60 } : { name: 's', seconds: 1 };
+}
+
 /**
- * The battery voltage over the device's life as a terminal chart: rest voltage, and (unless
- * `restOnly`) the voltage under the press burst that the low-battery mark is judged by.
+ * The device's life as terminal charts: the battery voltage (at rest, and under the press burst
+ * that the low-battery mark is judged by) and the clock's error, over one time axis that marks
+ * when the low-battery mark first showed and when the life ended.
  */
 export function lifeChart(r: LifeResult, options: { width?: number; height?: number } = {}): string {
   const width = Math.max(10, Math.min(200, options.width ?? 60));
   const height = Math.max(4, options.height ?? 10);
-  const rest = resample(r, r.sampleVolts, width);
-  const loaded = resample(r, r.sampleLoadedVolts, width);
-  const chart = plot([rest, loaded], {
+  const volts = plot([resample(r, r.sampleVolts, width), resample(r, r.sampleLoadedVolts, width)], {
     height,
     min: 1.8,
     max: 3.3,
-    format: (x: number) => `${x.toFixed(2)} V `.padStart(8),
+    format: (x: number) => `${x.toFixed(2)} V `.padStart(9),
   });
-  const axisPad = ' '.repeat(9);
+  const unit = driftUnit(r);
+  const drift = plot(
+    resample(r, r.sampleDriftSeconds, width).map((s) => s / unit.seconds),
+    {
+      height: Math.max(3, Math.round(height / 2)),
+      format: (x: number) => `${x.toFixed(1)} ${unit.name} `.padStart(9),
+    },
+  );
+  // Sample i is drawn i columns right of the axis character (sample 0 on the axis itself).
+  const pad = ' '.repeat(volts.split('\n')[0].search(/[┤┼]/));
+  const column = (years: number): number => Math.round(((width - 1) * years) / Math.max(r.years, 1e-9));
+  const marks = [...' '.repeat(width)];
+  if (r.lowBatteryYears !== null) marks[column(r.lowBatteryYears)] = '▲';
+  marks[width - 1] = '✕';
   const endLabel = `${r.years.toFixed(2)} y`;
-  const axis = `${axisPad}0 y${' '.repeat(Math.max(1, width - 3 - endLabel.length))}${endLabel}`;
-  return `${chart}\n${axis}\n${axisPad}upper line: at rest; lower line: under the press burst (mark below ${r.lowBatteryVolts.toFixed(2)} V)`;
+  const axis = `${pad}0 y${' '.repeat(Math.max(1, width - 3 - endLabel.length))}${endLabel}`;
+  const legend = [
+    `${pad}▲ low-battery mark ${r.lowBatteryYears === null ? 'never shown' : `at ${r.lowBatteryYears.toFixed(2)} y`}; ` +
+      `✕ ${endWords(r)} at ${r.years.toFixed(2)} y`,
+  ];
+  return [
+    `${pad}battery voltage: upper line at rest, lower line under the press burst (mark below ${r.lowBatteryVolts.toFixed(2)} V)`,
+    volts,
+    `${pad}${marks.join('').trimEnd()}`,
+    `${pad}clock error (${unit.name}, + ahead of true time)`,
+    drift,
+    `${pad}${marks.join('').trimEnd()}`,
+    axis,
+    ...legend,
+  ].join('\n');
 }
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** The same chart as a standalone SVG document, with axes, the threshold and the mark. */
+/**
+ * The same life as a standalone SVG document: battery voltage (left axis) with the low-battery
+ * threshold, the clock's error (right axis), the moment the low-battery mark first showed and the
+ * end of life.
+ */
 export function lifeSvg(r: LifeResult, title: string): string {
-  const W = 720;
-  const H = 360;
+  const W = 760;
+  const H = 380;
   const left = 60;
-  const right = 20;
+  const right = 70;
   const top = 40;
-  const bottom = 50;
+  const bottom = 84;
   const vMin = 1.8;
   const vMax = 3.3;
-  const years = Math.max(r.years, 1e-9);
-  const x = (y: number): number => left + ((W - left - right) * y) / years;
+  // A little room after the end, so the end-of-life line is not hidden in the frame.
+  const span = Math.max(r.years, 1e-9) * 1.05;
+  const unit = driftUnit(r);
+  let maxDrift = 0;
+  for (const s of r.sampleDriftSeconds) maxDrift = Math.max(maxDrift, Math.abs(s) / unit.seconds);
+  const dMax = niceCeiling(Math.max(maxDrift, 1));
+  const x = (t: number): number => left + ((W - left - right) * t) / span;
   const y = (v: number): number =>
     top + ((H - top - bottom) * (vMax - Math.max(vMin, Math.min(vMax, v)))) / (vMax - vMin);
-  const line = (series: Float64Array): string => {
+  const yDrift = (d: number): number => top + ((H - top - bottom) * (dMax - d)) / (2 * dMax);
+  const line = (series: Float64Array, at: (v: number) => number, scale = 1): string => {
     let d = '';
     for (let i = 0; i < series.length; i++) {
-      d += `${i === 0 ? 'M' : 'L'}${x(r.sampleYears[i]).toFixed(1)},${y(series[i]).toFixed(1)}`;
+      d += `${i === 0 ? 'M' : 'L'}${x(r.sampleYears[i]).toFixed(1)},${at(series[i] / scale).toFixed(1)}`;
     }
     return d;
   };
@@ -75,32 +122,50 @@ export function lifeSvg(r: LifeResult, title: string): string {
       `<text x="${left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${v.toFixed(1)} V</text>`,
     );
   }
-  const step = years > 8 ? 2 : years > 3 ? 1 : years > 1 ? 0.5 : 0.1;
-  for (let t = 0; t <= years + 1e-9; t += step) {
+  for (const d of [-dMax, -dMax / 2, 0, dMax / 2, dMax]) {
+    parts.push(
+      `<text x="${W - right + 6}" y="${(yDrift(d) + 4).toFixed(1)}" fill="#26a269">${d > 0 ? '+' : ''}${Number(d.toFixed(1))} ${unit.name}</text>`,
+    );
+  }
+  const step = span > 8 ? 2 : span > 3 ? 1 : span > 1 ? 0.5 : 0.1;
+  for (let t = 0; t <= span + 1e-9; t += step) {
     parts.push(
       `<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${H - bottom}" y2="${H - bottom + 5}" stroke="#000"/>`,
       `<text x="${x(t).toFixed(1)}" y="${H - bottom + 18}" text-anchor="middle">${Number(t.toFixed(1))}</text>`,
     );
   }
+  const end = x(r.years).toFixed(1);
   parts.push(
-    `<text x="${(left + W - right) / 2}" y="${H - 10}" text-anchor="middle">years</text>`,
+    `<text x="${(left + W - right) / 2}" y="${H - bottom + 34}" text-anchor="middle">years</text>`,
     `<line x1="${left}" x2="${W - right}" y1="${H - bottom}" y2="${H - bottom}" stroke="#000"/>`,
     `<line x1="${left}" x2="${left}" y1="${top}" y2="${H - bottom}" stroke="#000"/>`,
+    `<line x1="${W - right}" x2="${W - right}" y1="${top}" y2="${H - bottom}" stroke="#26a269"/>`,
     `<line x1="${left}" x2="${W - right}" y1="${y(r.lowBatteryVolts).toFixed(1)}" y2="${y(r.lowBatteryVolts).toFixed(1)}" stroke="#c00" stroke-dasharray="4 4"/>`,
-    `<path d="${line(r.sampleVolts)}" fill="none" stroke="#1a5fb4" stroke-width="2"><title>at rest</title></path>`,
-    `<path d="${line(r.sampleLoadedVolts)}" fill="none" stroke="#e66100" stroke-width="1.5"><title>under the press burst</title></path>`,
+    `<path d="${line(r.sampleVolts, y)}" fill="none" stroke="#1a5fb4" stroke-width="2"><title>battery voltage at rest</title></path>`,
+    `<path d="${line(r.sampleLoadedVolts, y)}" fill="none" stroke="#e66100" stroke-width="1.5"><title>battery voltage under the press burst</title></path>`,
+    `<path d="${line(r.sampleDriftSeconds, yDrift, unit.seconds)}" fill="none" stroke="#26a269" stroke-width="1.5" stroke-dasharray="6 3"><title>clock error</title></path>`,
+    `<line class="end-of-life" x1="${end}" x2="${end}" y1="${top}" y2="${H - bottom}" stroke="#000" stroke-width="2"/>`,
+    `<text x="${(x(r.years) - 4).toFixed(1)}" y="${top + 12}" text-anchor="end">${esc(endWords(r))} (${r.years.toFixed(2)} y)</text>`,
   );
   if (r.lowBatteryYears !== null) {
     const mx = x(r.lowBatteryYears).toFixed(1);
     parts.push(
-      `<line x1="${mx}" x2="${mx}" y1="${top}" y2="${H - bottom}" stroke="#c00"/>`,
-      `<text x="${mx}" y="${top - 4}" text-anchor="end" fill="#c00">low-battery mark</text>`,
+      `<line class="low-battery" x1="${mx}" x2="${mx}" y1="${top}" y2="${H - bottom}" stroke="#c00"/>`,
+      `<text x="${(x(r.lowBatteryYears) - 4).toFixed(1)}" y="${top + 28}" text-anchor="end" fill="#c00">low-battery mark (${r.lowBatteryYears.toFixed(2)} y)</text>`,
     );
   }
   parts.push(
-    `<text x="${left + 12}" y="${H - bottom - 30}" fill="#1a5fb4">— at rest</text>`,
-    `<text x="${left + 12}" y="${H - bottom - 14}" fill="#e66100">— under the press burst (low-battery mark below ${r.lowBatteryVolts.toFixed(1)} V, dashed)</text>`,
+    `<text x="${left}" y="${H - 26}" fill="#1a5fb4">— battery at rest</text>`,
+    `<text x="${left + 130}" y="${H - 26}" fill="#e66100">— battery under the press burst (low-battery mark below ${r.lowBatteryVolts.toFixed(1)} V, dashed)</text>`,
+    `<text x="${left}" y="${H - 10}" fill="#26a269">- - clock error, right axis (+ ahead of true time)</text>`,
     '</svg>',
   );
   return `${parts.join('\n')}\n`;
+}
+
+/** The smallest of 1, 2, 5, 10, 20, 50, ... that is at least `x`. */
+function niceCeiling(x: number): number {
+  const decade = 10 ** Math.floor(Math.log10(x));
+  for (const m of [1, 2, 5, 10]) if (m * decade >= x) return m * decade;
+  return 10 * decade;
 }

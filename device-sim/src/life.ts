@@ -40,10 +40,14 @@ export interface LifeResult {
   readonly presses: number;
   /** 'exhausted': the charge ran out; 'brown-out': a press burst pulled the voltage under the MCU's minimum. */
   readonly endedBy: 'exhausted' | 'brown-out' | 'limit';
-  /** Daily samples (and one at the end): time in years, rest voltage and voltage under the press burst. */
+  /**
+   * Daily samples (and one at the end): time in years, rest voltage, voltage under the press burst,
+   * and how far the device clock is ahead of true time (seconds; negative: behind).
+   */
   readonly sampleYears: Float64Array;
   readonly sampleVolts: Float64Array;
   readonly sampleLoadedVolts: Float64Array;
+  readonly sampleDriftSeconds: Float64Array;
   readonly lowBatteryVolts: number;
 }
 
@@ -87,11 +91,13 @@ export function simulateLife(options: LifeOptions): LifeResult {
   const years = new Float64Array(capacity);
   const volts = new Float64Array(capacity);
   const loaded = new Float64Array(capacity);
+  const drift = new Float64Array(capacity);
   let n = 0;
   const sample = (t: number): void => {
     years[n] = (t - LIFE_START_UNIX) / SECONDS_PER_YEAR;
     volts[n] = device.batteryVolts;
     loaded[n] = device.batteryVoltsUnderLoad;
+    drift[n] = device.clockErrorAt(t);
     n++;
   };
   sample(LIFE_START_UNIX);
@@ -112,10 +118,7 @@ export function simulateLife(options: LifeOptions): LifeResult {
   }
   const endUnix = device.diedAtUnix ?? end;
   // The last point is the cell just before it gave out.
-  years[n] = (endUnix - LIFE_START_UNIX) / SECONDS_PER_YEAR;
-  volts[n] = device.batteryVolts;
-  loaded[n] = device.batteryVoltsUnderLoad;
-  n++;
+  sample(endUnix);
   const crystal = device.config.crystal;
   return {
     pressesPerDay: perDay,
@@ -139,6 +142,7 @@ export function simulateLife(options: LifeOptions): LifeResult {
     sampleYears: years.subarray(0, n),
     sampleVolts: volts.subarray(0, n),
     sampleLoadedVolts: loaded.subarray(0, n),
+    sampleDriftSeconds: drift.subarray(0, n),
     lowBatteryVolts: device.config.loads.lowBatteryVolts,
   };
 }

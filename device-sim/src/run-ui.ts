@@ -4,7 +4,10 @@ export interface RunDeviceUiOptions {
   readonly device: SavedDevice;
   /** Plain sentences, no box drawing and no colour (for screen readers; also used for NO_COLOR). */
   readonly plain: boolean;
-  /** Where to save the device after each press and on quit; omit for a device kept in memory. */
+  /**
+   * Where to save the device after each real-time press, on quit, and when a simulation is kept;
+   * omit for a device kept in memory. A simulation (faster time) is never saved unless kept.
+   */
   readonly savePath?: string;
   /** A line shown with the device, e.g. that it is a demo. */
   readonly note?: string;
@@ -30,9 +33,9 @@ export async function runDeviceUi(options: RunDeviceUiOptions): Promise<void> {
   const save =
     path === undefined
       ? undefined
-      : () => {
+      : (device: SavedDevice) => {
           try {
-            writeDeviceFile(path, options.device);
+            writeDeviceFile(path, device);
             saveError = undefined;
           } catch (err) {
             saveError = err;

@@ -16,6 +16,17 @@ function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
+/**
+ * The temporary file is made beside the target, so a missing folder shows up as a missing
+ * temporary file: report the folder the user named instead of a file name they never gave.
+ */
+export function missingFolder(err: unknown, path: string): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new RangeError(`no such folder: ${dirname(path)}`);
+  if (code === 'ENOTDIR') return new RangeError(`not a folder: ${dirname(path)}`);
+  return err;
+}
+
 /** Thrown when the target exists and overwriting was not asked for. */
 export class FileExistsError extends RangeError {
   override readonly name = 'FileExistsError';
@@ -50,7 +61,9 @@ export async function writeFileAtomic(
   options: AtomicWriteOptions = {},
 ) {
   const temp = tempPathFor(path);
-  const handle = await open(temp, 'wx', options.mode ?? 0o644);
+  const handle = await open(temp, 'wx', options.mode ?? 0o644).catch((err: unknown) => {
+    throw missingFolder(err, path);
+  });
   try {
     await handle.writeFile(data);
     await handle.sync();
@@ -97,7 +110,7 @@ export async function openAtomicStream(
   const stream = createWriteStream(temp, { flags: 'wx', mode: options.mode ?? 0o644 });
   await new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
-    stream.once('error', reject);
+    stream.once('error', (err) => reject(missingFolder(err, path)));
   });
   const finished = new Promise<void>((resolve, reject) => {
     stream.once('finish', resolve);

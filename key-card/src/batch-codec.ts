@@ -2,12 +2,13 @@ import { bytesToHex, hexToBytes } from '@nemid-sim/core';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import {
   type Batch,
+  type BatchNumbers,
   CARD_SECRET_BYTES,
   type CardRecord,
   MAX_BATCH_CARDS,
   type RandomBytes,
 } from './batch.js';
-import { isValidSerial, parseSerial } from './serial.js';
+import { isValidSerial, MAX_SEQUENCE, parseSerial, SERIAL_LETTERS, sequenceOf } from './serial.js';
 
 /**
  * The encrypted secrets file (docs/secrets-file-format.md):
@@ -34,6 +35,8 @@ interface BatchJson {
   batchId: string;
   createdAt: string;
   cards: { serial: string; secret: string }[];
+  /** Since the card-number register; absent in batches of random numbers and older files. */
+  numbers?: BatchNumbers;
 }
 
 function checkKey(key: Uint8Array): void {
@@ -61,6 +64,10 @@ export function encryptBatch(batch: Batch, key: Uint8Array, randomBytes: RandomB
     createdAt: batch.createdAt,
     cards: batch.cards.map((c) => ({ serial: c.serial, secret: bytesToHex(c.secret) })),
   };
+  if (batch.numbers !== undefined) {
+    const { registerId, series, first, last } = batch.numbers;
+    json.numbers = { registerId, series, first, last };
+  }
   const plaintext = new TextEncoder().encode(JSON.stringify(json));
   const nonce = randomBytes(NONCE_BYTES);
   if (!(nonce instanceof Uint8Array) || nonce.length !== NONCE_BYTES) {
@@ -122,7 +129,8 @@ function fromJson(text: string): Batch {
   }
   if (!isBatchJson(data)) throw new BatchFileError('the secrets file contents are not valid');
   const cards: CardRecord[] = data.cards.map((c) => ({ serial: c.serial, secret: hexToBytes(c.secret) }));
-  const batch = { batchId: data.batchId, createdAt: data.createdAt, cards };
+  const batch: Batch = { batchId: data.batchId, createdAt: data.createdAt, cards };
+  if (data.numbers !== undefined) batch.numbers = data.numbers;
   validateBatch(batch);
   return batch;
 }
@@ -143,7 +151,25 @@ function isBatchJson(data: unknown): data is BatchJson {
         typeof (c as Record<string, unknown>).serial === 'string' &&
         typeof (c as Record<string, unknown>).secret === 'string' &&
         /^[0-9a-f]{64}$/.test((c as Record<string, string>).secret),
-    )
+    ) &&
+    (d.numbers === undefined || isNumbers(d.numbers))
+  );
+}
+
+function isNumbers(v: unknown): v is BatchNumbers {
+  if (typeof v !== 'object' || v === null) return false;
+  const n = v as Record<string, unknown>;
+  return (
+    typeof n.registerId === 'string' &&
+    /^[0-9a-f]{32}$/.test(n.registerId) &&
+    typeof n.series === 'string' &&
+    n.series.length === 1 &&
+    SERIAL_LETTERS.includes(n.series) &&
+    Number.isInteger(n.first) &&
+    Number.isInteger(n.last) &&
+    (n.first as number) >= 0 &&
+    (n.first as number) <= (n.last as number) &&
+    (n.last as number) <= MAX_SEQUENCE
   );
 }
 
@@ -162,6 +188,13 @@ export function validateBatch(batch: Batch): void {
     }
     if (seen.has(card.serial)) throw new BatchFileError(`card ${card.serial} appears twice in the batch`);
     seen.add(card.serial);
+    const range = batch.numbers;
+    if (range !== undefined) {
+      const n = sequenceOf(card.serial);
+      if (card.serial[0] !== range.series || n < range.first || n > range.last) {
+        throw new BatchFileError(`card ${card.serial} lies outside the batch's range of card numbers`);
+      }
+    }
     if (card.secret.length !== CARD_SECRET_BYTES) {
       throw new BatchFileError(`card ${card.serial} does not have a ${CARD_SECRET_BYTES}-byte secret`);
     }

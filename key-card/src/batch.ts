@@ -1,3 +1,4 @@
+import { type NumberRange, randomId, serialsIn } from './register.js';
 import { randomSerial } from './serial.js';
 
 /** A source of cryptographically random bytes (node:crypto's randomBytes in the CLI). */
@@ -9,6 +10,12 @@ export interface CardRecord {
   secret: Uint8Array;
 }
 
+/** The range of card numbers a register gave a batch (docs/card-numbers.md). */
+export interface BatchNumbers extends NumberRange {
+  /** The register that gave them out. */
+  readonly registerId: string;
+}
+
 /** A batch of cards as it is written to, and read back from, an encrypted secrets file. */
 export interface Batch {
   /** 32 lowercase hex digits, random. */
@@ -16,6 +23,8 @@ export interface Batch {
   /** When the batch was made, ISO 8601 in UTC. */
   createdAt: string;
   cards: CardRecord[];
+  /** Where its card numbers came from; absent for numbers drawn at random (and older batches). */
+  numbers?: BatchNumbers;
 }
 
 export const CARD_SECRET_BYTES = 32;
@@ -27,26 +36,44 @@ export interface NewBatchOptions {
   randomBytes: RandomBytes;
   /** The moment the batch is made. */
   now: Date;
-  /** Give every card this series letter instead of a random one. */
+  /** Give every card this series letter instead of a random one (random numbers only). */
   series?: string;
+  /** Take the card numbers from this range, given out by a register for `batchId`, in order. */
+  numbers?: BatchNumbers;
+  /** The batch id the register recorded (default: a new random one). */
+  batchId?: string;
 }
 
-/** Makes `count` new cards with distinct numbers and fresh 32-byte secrets. */
+/**
+ * Makes `count` new cards with fresh 32-byte secrets: numbered from a register's range when
+ * `numbers` is given (unique across the register's batches), else drawn at random (unique within
+ * this batch only).
+ */
 export function createBatch(options: NewBatchOptions): Batch {
-  const { count, randomBytes } = options;
+  const { count, randomBytes, numbers } = options;
   if (!(Number.isInteger(count) && count >= 1 && count <= MAX_BATCH_CARDS)) {
     throw new RangeError(`the number of cards must be from 1 to ${MAX_BATCH_CARDS}`);
   }
   if (Number.isNaN(options.now.getTime())) throw new RangeError('the creation time is not a valid date');
+  const given = numbers === undefined ? undefined : serialsIn(numbers);
+  if (given !== undefined && given.length !== count) {
+    throw new RangeError(`the range holds ${given.length} card numbers, not ${count}`);
+  }
   const seen = new Set<string>();
   const cards: CardRecord[] = [];
   while (cards.length < count) {
-    const serial = randomSerial(randomBytes, options.series);
+    const serial = given === undefined ? randomSerial(randomBytes, options.series) : given[cards.length];
     if (seen.has(serial)) continue;
     seen.add(serial);
     cards.push({ serial, secret: copyBytes(randomBytes(CARD_SECRET_BYTES), CARD_SECRET_BYTES) });
   }
-  return { batchId: toHex(copyBytes(randomBytes(16), 16)), createdAt: options.now.toISOString(), cards };
+  const batch: Batch = {
+    batchId: options.batchId ?? randomId(randomBytes),
+    createdAt: options.now.toISOString(),
+    cards,
+  };
+  if (numbers !== undefined) batch.numbers = { ...numbers };
+  return batch;
 }
 
 function copyBytes(bytes: Uint8Array, n: number): Uint8Array {
@@ -54,10 +81,6 @@ function copyBytes(bytes: Uint8Array, n: number): Uint8Array {
     throw new TypeError(`randomBytes(${n}) must return ${n} bytes`);
   }
   return Uint8Array.from(bytes);
-}
-
-function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** The card with this number, or a RangeError naming the number (never the secret). */

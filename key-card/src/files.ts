@@ -32,8 +32,19 @@ export async function writeNewKeyFile(
   await writeFileAtomic(path, formatKeyFile(key), { mode: 0o600, overwrite });
 }
 
+/** Reads an input file; a folder given where a file belongs is named as such (node does not say which). */
+async function readInput(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR')
+      throw new RangeError(`${path} is a folder, not ${what}`);
+    throw err;
+  }
+}
+
 export async function readKeyFile(path: string): Promise<Uint8Array> {
-  const text = await readFile(path, 'utf8');
+  const text = (await readInput(path, 'a key file')).toString('utf8');
   try {
     return parseKeyFile(text);
   } catch {
@@ -56,6 +67,6 @@ export async function writeBatchFile(
 
 /** Reads and decrypts a secrets file; see decryptBatch for the errors. */
 export async function readBatchFile(path: string, key: Uint8Array): Promise<Batch> {
-  const bytes = await readFile(path);
+  const bytes = await readInput(path, 'a secrets file');
   return decryptBatch(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), key);
 }

@@ -1,6 +1,7 @@
 export { type AtomicStream, FileExistsError, openAtomicStream, writeFileAtomic } from './atomic-file.js';
 export {
   type Batch,
+  type BatchNumbers,
   CARD_SECRET_BYTES,
   type CardRecord,
   createBatch,
@@ -44,12 +45,40 @@ export { type PdfOptions, renderPdf } from './pdf-render.js';
 export { type PrintedKey, printedKeys } from './printed-keys.js';
 export { type Progress, progressBar } from './progress.js';
 export {
+  allocate,
+  delegatedRegister,
+  describeRange,
+  type IssuedRange,
+  type NumberRange,
+  newRegister,
+  numbersLeft,
+  REGISTER_FORMAT,
+  REGISTER_VERSION,
+  type Register,
+  RegisterError,
+  randomId,
+  serialsIn,
+  validateRegister,
+} from './register.js';
+export { findClashes } from './register-check.js';
+export {
+  formatRegister,
+  parseRegister,
+  readRegisterFile,
+  updateRegisterFile,
+  writeNewRegisterFile,
+} from './register-file.js';
+export {
   formatSerial,
+  issuableIn,
   isValidSerial,
+  MAX_SEQUENCE,
   parseSerial,
   randomSerial,
   SERIAL_LETTERS,
   SERIAL_PATTERN,
+  sequenceOf,
+  serialAt,
   serialCheckDigit,
 } from './serial.js';
 export { renderSvg } from './svg-render.js';

@@ -90,3 +90,83 @@ function pickLetter(byte: number): string | undefined {
   const limit = 256 - (256 % SERIAL_LETTERS.length);
   return byte < limit ? SERIAL_LETTERS[byte % SERIAL_LETTERS.length] : undefined;
 }
+
+/** The highest sequence number: a card number's 8 digits before its check digit, as a number. */
+export const MAX_SEQUENCE = 99_999_999;
+const WEIGHTS = [9, 8, 7, 6, 5, 4, 3, 2] as const;
+
+/**
+ * How many 8-digit strings for positions `pos`..7 have each weighted sum mod 11: the table behind
+ * `issuableUpTo`, which counts in a few hundred steps what a walk over 10^8 numbers would.
+ */
+const SUFFIX_SUMS: readonly (readonly number[])[] = (() => {
+  const table: number[][] = Array.from({ length: 9 }, () => new Array<number>(11).fill(0));
+  table[8][0] = 1;
+  for (let pos = 7; pos >= 0; pos--) {
+    for (let d = 0; d <= 9; d++) {
+      for (let r = 0; r < 11; r++) table[pos][(r + WEIGHTS[pos] * d) % 11] += table[pos + 1][r];
+    }
+  }
+  return table;
+})();
+
+export function letterSum(letter: string): number {
+  if (!/^[A-Z]$/.test(letter)) throw new RangeError('a card number starts with one letter A-Z');
+  return LETTER_WEIGHT * (letter.charCodeAt(0) - 64);
+}
+
+/** The card number for a letter and a sequence number, or null when it has no check digit. */
+export function serialAt(letter: string, sequence: number): string | null {
+  return serialFromSum(letter, letterSum(letter), sequence);
+}
+
+/** serialAt with the letter's part of the sum worked out once, for a run of numbers. */
+export function serialFromSum(letter: string, letterPart: number, sequence: number): string | null {
+  if (!(Number.isInteger(sequence) && sequence >= 0 && sequence <= MAX_SEQUENCE)) {
+    throw new RangeError('a sequence number has 8 digits');
+  }
+  let sum = letterPart;
+  let rest = sequence;
+  for (let pos = 7; pos >= 0; pos--) {
+    sum += WEIGHTS[pos] * (rest % 10);
+    rest = Math.floor(rest / 10);
+  }
+  const check = (11 - (sum % 11)) % 11;
+  if (check === 10) return null;
+  const d = `${String(sequence).padStart(8, '0')}${check}`;
+  return `${letter}${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6)}`;
+}
+
+/** The sequence number of a card number: its 8 digits before the check digit. */
+export function sequenceOf(serial: string): number {
+  return Number(parseSerial(serial).replace(/\D/g, '').slice(0, 8));
+}
+
+/**
+ * How many sequence numbers from 0 to `last` make a card number with this letter (those whose
+ * check digit would be 10 do not): a digit-by-digit count, exact and fast for any range.
+ */
+export function issuableUpTo(letter: string, last: number): number {
+  if (last < 0) return 0;
+  if (!(Number.isInteger(last) && last <= MAX_SEQUENCE))
+    throw new RangeError('a sequence number has 8 digits');
+  // No check digit <=> weighted sum of letter and digits = 1 (mod 11).
+  const bad = (((1 - letterSum(letter)) % 11) + 11) % 11;
+  const digits = String(last).padStart(8, '0');
+  let without = 0;
+  let prefix = 0;
+  for (let pos = 0; pos < 8; pos++) {
+    const x = digits.charCodeAt(pos) - 48;
+    for (let d = 0; d < x; d++) {
+      without += SUFFIX_SUMS[pos + 1][(((bad - prefix - WEIGHTS[pos] * d) % 11) + 11) % 11];
+    }
+    prefix = (prefix + WEIGHTS[pos] * x) % 11;
+  }
+  if (prefix === bad) without++;
+  return last + 1 - without;
+}
+
+/** How many card numbers with this letter lie in first..last (sequence numbers, inclusive). */
+export function issuableIn(letter: string, first: number, last: number): number {
+  return last < first ? 0 : issuableUpTo(letter, last) - issuableUpTo(letter, first - 1);
+}

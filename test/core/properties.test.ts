@@ -18,7 +18,8 @@ import { describe, expect, it } from 'vitest';
 
 const NOBLE = { sha1, sha256, sha512 } as const;
 const algorithm = fc.constantFrom<Algorithm>('sha1', 'sha256', 'sha512');
-const secret = fc.uint8Array({ minLength: 0, maxLength: 200 });
+// An empty secret is refused (see below); a 1-byte one is allowed, and keys longer than a block are hashed.
+const secret = fc.uint8Array({ minLength: 1, maxLength: 200 });
 const counter = fc.oneof(
   fc.integer({ min: 0, max: 1000 }),
   fc.integer({ min: 2 ** 31 - 10, max: 2 ** 32 + 10 }),
@@ -155,6 +156,13 @@ describe('argument checks', () => {
     expect(() => engine.totp(10, 30, 6, 20)).toThrow(/before t0/);
     expect(() => engine.findHotp(1_000_000, 0, 10, 6)).toThrow(/at most 6 digits/);
     expect(() => engine.findHotp(1, MAX_COUNTER, 1, 6)).toThrow(/window/);
+  });
+
+  it('refuses an empty secret, whose codes anyone could compute', () => {
+    for (const algorithm of ['sha1', 'sha256', 'sha512'] as const) {
+      expect(() => createOtpEngine(new Uint8Array(0), algorithm)).toThrow(/the secret is empty/);
+    }
+    expect(createOtpEngine(new Uint8Array(1)).hotp(0, 6)).toBeGreaterThanOrEqual(0);
   });
 });
 

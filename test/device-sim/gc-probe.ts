@@ -1,15 +1,17 @@
 /**
- * Run in a child process by allocation.test.ts with a tiny young generation: counts garbage
- * collections while the firmware runs (time advancing, presses, the display going to sleep). Any allocation per step would fill the young generation within
- * milliseconds and show up as scavenges.
+ * Run in a child process by allocation.test.ts with a 1 MB young generation: counts garbage
+ * collections while the firmware runs (time advancing, presses, the display going to sleep), once
+ * per mode. 2^18 steps are enough: an allocation of even 8 bytes per step would fill the young
+ * generation twice over and show up as scavenges. `snapshot` also saves the state every step,
+ * which allocates: it shows the probe can fail.
  */
 import { PerformanceObserver, performance } from 'node:perf_hooks';
-import { createDevice } from '../../device-sim/src/index.js';
+import { createDevice, type OtpMode } from '../../device-sim/src/index.js';
 
-const mode = process.argv[2] === 'hotp' ? 'hotp' : 'totp';
-// 'snapshot' also saves the state every step, which allocates: it shows the probe can fail.
-const allocate = process.argv[4] === 'snapshot';
-const steps = Number(process.argv[3] ?? 1_000_000);
+const STEPS = 2 ** 18;
+const WARM_UP = 50_000;
+const modes = (process.argv[2] ?? 'totp,hotp').split(',') as OtpMode[];
+const allocate = process.argv[3] === 'snapshot';
 
 const gcStarts: number[] = [];
 const observer = new PerformanceObserver((list) => {
@@ -17,19 +19,21 @@ const observer = new PerformanceObserver((list) => {
 });
 observer.observe({ entryTypes: ['gc'] });
 
-const device = createDevice({
-  secret: new Uint8Array(20).fill(7),
-  startUnix: 1_767_225_600,
-  mode,
-  seed: 5,
-  cell: 'cr2032',
-  // No drain: a million presses would otherwise flatten the cell and stop the work.
-  loads: { sleepMicroamps: 0, displayMicroamps: 0, burstMilliamps: 0 },
-});
-
 const kept: unknown[] = new Array(1024);
 
-function run(n: number): number {
+function makeDevice(mode: OtpMode) {
+  return createDevice({
+    secret: new Uint8Array(20).fill(7),
+    startUnix: 1_767_225_600,
+    mode,
+    seed: 5,
+    cell: 'cr2032',
+    // No drain: this many presses would otherwise flatten the cell and stop the work.
+    loads: { sleepMicroamps: 0, displayMicroamps: 0, burstMilliamps: 0 },
+  });
+}
+
+function run(device: ReturnType<typeof makeDevice>, n: number): number {
   let sink = 0;
   let t = device.trueUnix;
   for (let i = 0; i < n; i++) {
@@ -43,15 +47,33 @@ function run(n: number): number {
   return sink;
 }
 
-run(200_000);
+interface Measured {
+  mode: OtpMode;
+  steps: number;
+  presses: number;
+  gcs: number;
+  sink: number;
+}
 
-setTimeout(() => {
-  const start = performance.now();
-  const sink = run(steps);
-  const end = performance.now();
-  setTimeout(() => {
-    observer.disconnect();
-    const gcs = gcStarts.filter((t) => t >= start && t <= end).length;
-    process.stdout.write(`${JSON.stringify({ gcs, steps, presses: device.presses, sink })}\n`);
-  }, 200);
-}, 200);
+function measure(mode: OtpMode): Promise<Measured> {
+  const device = makeDevice(mode);
+  run(device, WARM_UP);
+  const pressesBefore = device.presses;
+  return new Promise((resolve) =>
+    setTimeout(() => {
+      const start = performance.now();
+      const sink = run(device, STEPS);
+      const end = performance.now();
+      // GC entries are delivered asynchronously; wait for any that happened inside the run.
+      setTimeout(() => {
+        const gcs = gcStarts.filter((t) => t >= start && t <= end).length;
+        resolve({ mode, steps: STEPS, presses: device.presses - pressesBefore, gcs, sink });
+      }, 100);
+    }, 50),
+  );
+}
+
+const results: Measured[] = [];
+for (const mode of modes) results.push(await measure(mode));
+observer.disconnect();
+process.stdout.write(`${JSON.stringify(results)}\n`);

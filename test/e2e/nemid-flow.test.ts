@@ -15,7 +15,7 @@ import {
   isVerifierError,
 } from '@nemid-sim/server-verifier';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { nemid } from '../helpers/cli.js';
 
 const START_MS = Date.UTC(2026, 10, 29, 9, 0, 0);
 let nowMs = START_MS;
@@ -41,11 +41,13 @@ describe('print shop -> bank -> user', () => {
   it('a key printed by `nemid card` logs the user on, once', async () => {
     const key = join(dir, 'batch.key');
     const batchFile = join(dir, 'batch.nemid');
-    expect(runCli(['keygen', '--out', key]).status).toBe(0);
-    expect(runCli(['card', 'new', '--count', '2', '--key-file', key, '--out', batchFile]).status).toBe(0);
-    const listed = runCli(['card', 'list', '--secrets', batchFile, '--key-file', key, '--json']);
+    expect((await nemid(['keygen', '--out', key])).status).toBe(0);
+    expect((await nemid(['card', 'new', '--count', '2', '--key-file', key, '--out', batchFile])).status).toBe(
+      0,
+    );
+    const listed = await nemid(['card', 'list', '--secrets', batchFile, '--key-file', key, '--json']);
     expect(listed.status).toBe(0);
-    const pdf = runCli([
+    const pdf = await nemid([
       'card',
       'print',
       '--secrets',
@@ -61,8 +63,19 @@ describe('print shop -> bank -> user', () => {
     const batch = await readBatchFile(batchFile, await readKeyFile(key));
     const card = batch.cards[0];
     const shown = JSON.parse(
-      runCli(['card', 'show', '--secrets', batchFile, '--key-file', key, '--serial', card.serial, '--json'])
-        .stdout,
+      (
+        await nemid([
+          'card',
+          'show',
+          '--secrets',
+          batchFile,
+          '--key-file',
+          key,
+          '--serial',
+          card.serial,
+          '--json',
+        ])
+      ).stdout,
     ) as ShownCard;
     expect(shown.serial).toBe(card.serial);
     expect(shown.keys).toHaveLength(148);

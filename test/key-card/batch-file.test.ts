@@ -13,6 +13,7 @@ import {
   writeBatchFile,
   writeNewKeyFile,
 } from '@nemid-sim/key-card';
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { describe, expect, it } from 'vitest';
 import { CREATED, seededRandomBytes, tempDir, testBatch } from './helpers.js';
 
@@ -59,6 +60,49 @@ describe('the encrypted secrets file', () => {
 
   it('round-trips a batch', () => {
     expect(decryptBatch(sealed, KEY)).toEqual(batch);
+  });
+
+  /** A secrets file with this JSON inside, sealed as encryptBatch seals one. */
+  function sealJson(json: unknown): Uint8Array {
+    const header = sealed.subarray(0, 12);
+    const nonce = seededRandomBytes('json nonce')(24);
+    const box = xchacha20poly1305(KEY, nonce, header).encrypt(new TextEncoder().encode(JSON.stringify(json)));
+    return Uint8Array.from([...header, ...nonce, ...box]);
+  }
+  const cardsJson = batch.cards.map((c) => ({
+    serial: c.serial,
+    secret: Buffer.from(c.secret).toString('hex'),
+  }));
+  const oldFile = {
+    format: 'nemid-sim key-card batch',
+    version: 1,
+    batchId: batch.batchId,
+    createdAt: batch.createdAt,
+    cards: cardsJson,
+  };
+
+  it('reads a file as written before the card-number register (no "numbers")', () => {
+    const read = decryptBatch(sealJson(oldFile), KEY);
+    expect(read).toEqual(batch);
+    expect(read.numbers).toBeUndefined();
+  });
+
+  it('keeps the range of a numbered batch, and refuses a card outside it or a malformed range', () => {
+    const numbered = createBatch({
+      count: 3,
+      randomBytes: seededRandomBytes('numbered'),
+      now: CREATED,
+      numbers: { registerId: 'a'.repeat(32), series: 'K', first: 10, last: 12 },
+    });
+    expect(numbered.cards.map((c) => c.serial)).toEqual(['K000-000-108', 'K000-000-116', 'K000-000-124']);
+    expect(decryptBatch(encryptBatch(numbered, KEY, seededRandomBytes('n2')), KEY)).toEqual(numbered);
+    const range = { registerId: 'a'.repeat(32), series: 'K', first: 10, last: 12 };
+    expect(() => decryptBatch(sealJson({ ...oldFile, numbers: range }), KEY)).toThrow(
+      /lies outside the batch's range/,
+    );
+    expect(() => decryptBatch(sealJson({ ...oldFile, numbers: { ...range, first: -1 } }), KEY)).toThrow(
+      /contents are not valid/,
+    );
   });
 
   it('starts with the magic, version 1 and the algorithm, and does not show secrets or serials', () => {

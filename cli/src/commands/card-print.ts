@@ -15,6 +15,7 @@ import {
 } from '@nemid-sim/key-card';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
+import type { CliIo } from '../io.js';
 import { choiceOption } from '../options.js';
 import { addBatchOptions, type BatchOpts, openBatch } from './card-batch.js';
 
@@ -44,7 +45,7 @@ function pick(batch: Batch, serials: string[]): CardRecord[] {
   return [...new Set(serials.map(parseSerial))].map((s) => findCard(batch, s));
 }
 
-export function registerCardPrintCommand(card: Command): void {
+export function registerCardPrintCommand(card: Command, io: CliIo): void {
   addBatchOptions(
     card
       .command('print')
@@ -58,7 +59,6 @@ export function registerCardPrintCommand(card: Command): void {
         '--serial <card-number>',
         'print only this card; repeat for more (default: the whole batch)',
         collect,
-        [],
       )
       .option(
         '--magnaprint',
@@ -121,9 +121,7 @@ export function registerCardPrintCommand(card: Command): void {
         progress.stop();
       }
     }
-    process.stderr.write(
-      `nemid: ${cards.length} card${cards.length === 1 ? '' : 's'} written to ${opts.out}\n`,
-    );
+    io.stderr.write(`nemid: ${cards.length} card${cards.length === 1 ? '' : 's'} written to ${opts.out}\n`);
   });
 }
 

@@ -1,29 +1,35 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import {
   createBatch,
+  describeRange,
   findCard,
   MAX_BATCH_CARDS,
   parseSerial,
   printedKeys,
+  randomId,
   readKeyFile,
   renderText,
-  SERIAL_LETTERS,
   writeBatchFile,
 } from '@nemid-sim/key-card';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import type { CliIo } from '../io.js';
 import { integerOption } from '../options.js';
 import { addBatchOptions, type BatchOpts, openBatch } from './card-batch.js';
 import { registerCardPrintCommand } from './card-print.js';
+import { numbersForBatch, registerCardRegisterCommands, seriesOption } from './card-register.js';
 
-function seriesOption(value: string): string {
-  const letter = value.trim().toUpperCase();
-  if (letter.length !== 1 || !SERIAL_LETTERS.includes(letter)) {
-    throw new InvalidArgumentError(`--series must be one letter of ${SERIAL_LETTERS} (not I or O).`);
-  }
-  return letter;
+interface NewOpts {
+  count: number;
+  keyFile: string;
+  out: string;
+  register?: string;
+  series?: string;
+  force?: boolean;
 }
 
-export function registerCardCommands(program: Command): void {
+export function registerCardCommands(program: Command, io: CliIo): void {
   const card = program
     .command('card')
     .description(
@@ -47,19 +53,44 @@ export function registerCardCommands(program: Command): void {
     )
     .requiredOption('--out <file>', 'where to write the secrets file (an existing file is left alone)')
     .option(
+      '--register <file>',
+      'take the card numbers from this register (`nemid card register new`), which records them, so no ' +
+        'other batch from it gets them (default: numbers drawn at random, unique within this batch only)',
+    )
+    .option(
       '--series <letter>',
-      'give every card number this letter (default: a random letter per card)',
+      "the card numbers' letter (default: with --register, the first series with room; without, a random letter per card)",
       seriesOption,
     )
     .option('--force', 'replace the secrets file if it already exists')
-    .action(
-      async (opts: { count: number; keyFile: string; out: string; series?: string; force?: boolean }) => {
-        const key = await readKeyFile(opts.keyFile);
+    .action(async (opts: NewOpts) => {
+      const key = await readKeyFile(opts.keyFile);
+      if (opts.register === undefined) {
         const batch = createBatch({ count: opts.count, randomBytes, now: new Date(), series: opts.series });
         await writeBatchFile(opts.out, batch, key, randomBytes, opts.force ?? false);
-        process.stdout.write(`batch ${batch.batchId}: ${batch.cards.length} cards written to ${opts.out}\n`);
-      },
-    );
+        io.stdout.write(`batch ${batch.batchId}: ${batch.cards.length} cards written to ${opts.out}\n`);
+        io.stderr.write(
+          'nemid: note: these card numbers were drawn at random and are recorded nowhere; another batch may ' +
+            'draw the same ones. For cards a bank will issue, use --register.\n',
+        );
+        return;
+      }
+      // Fail before the register gives out numbers that would then never be used.
+      if (!opts.force && existsSync(opts.out)) {
+        throw new UsageError(`${opts.out} already exists (use --force to replace it)`);
+      }
+      const batchId = randomId(randomBytes);
+      const numbers = await numbersForBatch(opts.register, {
+        cards: opts.count,
+        batchId,
+        series: opts.series,
+      });
+      const batch = createBatch({ count: opts.count, randomBytes, now: new Date(), batchId, numbers });
+      await writeBatchFile(opts.out, batch, key, randomBytes, opts.force ?? false);
+      io.stdout.write(
+        `batch ${batch.batchId}: ${batch.cards.length} cards, ${describeRange(numbers)}, written to ${opts.out}\n`,
+      );
+    });
 
   addBatchOptions(
     card
@@ -74,10 +105,10 @@ export function registerCardCommands(program: Command): void {
         createdAt: batch.createdAt,
         cards: batch.cards.map((c) => ({ serial: c.serial })),
       };
-      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       return;
     }
-    process.stdout.write(batch.cards.map((c) => `${c.serial}\n`).join(''));
+    io.stdout.write(batch.cards.map((c) => `${c.serial}\n`).join(''));
   });
 
   addBatchOptions(
@@ -98,11 +129,12 @@ export function registerCardCommands(program: Command): void {
     const serial = parseSerial(opts.serial);
     const found = findCard(await openBatch(opts), serial);
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify({ serial, keys: printedKeys(found.secret) }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ serial, keys: printedKeys(found.secret) }, null, 2)}\n`);
       return;
     }
-    process.stdout.write(renderText(found));
+    io.stdout.write(renderText(found));
   });
 
-  registerCardPrintCommand(card);
+  registerCardPrintCommand(card, io);
+  registerCardRegisterCommands(card, io);
 }

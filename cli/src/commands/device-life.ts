@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import {
   CELL_NAMES,
   type CellName,
@@ -11,7 +10,9 @@ import {
   SECONDS_PER_YEAR,
   simulateLife,
 } from '@nemid-sim/device-sim';
+import { writeFileAtomic } from '@nemid-sim/key-card';
 import { type Command, Option } from 'commander';
+import type { CliIo } from '../io.js';
 import { choiceOption, integerOption, numberOption } from '../options.js';
 
 interface LifeOpts {
@@ -23,18 +24,19 @@ interface LifeOpts {
   ageingPpm?: number;
   json?: boolean;
   svg?: string;
+  force?: boolean;
   chart: boolean;
   width: number;
 }
 
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 
-export function registerDeviceLifeCommand(device: Command): void {
+export function registerDeviceLifeCommand(device: Command, io: CliIo): void {
   device
     .command('life')
     .description(
       'simulate a device from new until its battery dies: print the lifetime, when the low-battery mark ' +
-        'appears, and the clock error at the end, with a chart of the battery voltage',
+        'appears, and the clock error at the end, with charts of the battery voltage and the clock error',
     )
     .option(
       '--presses-per-day <n>',
@@ -70,10 +72,11 @@ export function registerDeviceLifeCommand(device: Command): void {
       numberOption('--ageing-ppm', -LIMITS.ageingPpm, LIMITS.ageingPpm),
     )
     .option('--json', 'print only {"years", "lowBatteryYears", "clockDriftSeconds"} as JSON')
-    .option('--svg <file>', 'also write the voltage chart as an SVG file')
+    .option('--svg <file>', 'also write the charts as an SVG file (an existing file is left alone)')
+    .option('--force', 'replace the SVG file if it already exists')
     .option('--no-chart', 'leave out the terminal chart')
     .option('--width <columns>', 'width of the terminal chart', integerOption('--width', 10, 200), 60)
-    .action((opts: LifeOpts) => {
+    .action(async (opts: LifeOpts) => {
       const r = simulateLife({
         pressesPerDay: opts.pressesPerDay,
         temperatureC: opts.temperature,
@@ -82,9 +85,13 @@ export function registerDeviceLifeCommand(device: Command): void {
         ppm: opts.ppm,
         ageingPpm: opts.ageingPpm,
       });
-      if (opts.svg !== undefined) writeFileSync(opts.svg, lifeSvg(r, title(r)));
+      if (opts.svg !== undefined) {
+        await writeFileAtomic(opts.svg, lifeSvg(r, `${title(r)}: battery and clock over its life`), {
+          overwrite: opts.force ?? false,
+        });
+      }
       if (opts.json) {
-        process.stdout.write(
+        io.stdout.write(
           `${JSON.stringify({
             years: round(r.years, 3),
             lowBatteryYears: r.lowBatteryYears === null ? null : round(r.lowBatteryYears, 3),
@@ -93,14 +100,14 @@ export function registerDeviceLifeCommand(device: Command): void {
         );
         return;
       }
-      process.stdout.write(report(r));
-      if (opts.chart) process.stdout.write(`\n${lifeChart(r, { width: opts.width })}\n`);
-      if (opts.svg !== undefined) process.stdout.write(`\nchart written to ${opts.svg}\n`);
+      io.stdout.write(report(r));
+      if (opts.chart) io.stdout.write(`\n${lifeChart(r, { width: opts.width })}\n`);
+      if (opts.svg !== undefined) io.stdout.write(`\nchart written to ${opts.svg}\n`);
     });
 }
 
 function title(r: LifeResult): string {
-  return `${r.cell.toUpperCase()} at ${r.temperatureC} °C, ${r.pressesPerDay} presses a day: battery voltage`;
+  return `${r.cell.toUpperCase()} at ${r.temperatureC} °C, ${r.pressesPerDay} presses a day`;
 }
 
 function report(r: LifeResult): string {
@@ -116,7 +123,7 @@ function report(r: LifeResult): string {
       : `after ${r.lowBatteryYears.toFixed(2)} years, ${describeDuration((r.years - r.lowBatteryYears) * SECONDS_PER_YEAR)} before the end`;
   const drift = r.clockDriftSeconds;
   return [
-    `${title(r).replace(': battery voltage', '')} (seed ${r.seed}):`,
+    `${title(r)} (seed ${r.seed}):`,
     `  battery lasts     ${r.years.toFixed(2)} years (${Math.round(r.years * 365.25)} days, ${r.presses} presses); ${ended}`,
     `  low-battery mark  ${mark}`,
     `  clock at the end  ${Math.abs(drift).toFixed(0)} s (${(Math.abs(drift) / 60).toFixed(1)} min) ` +

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { formatCode, hexToBytes } from '@nemid-sim/core';
 import {
+  aheadOfWallWords,
   bringDeviceToNow,
   type CellName,
   type ClockSource,
@@ -14,10 +15,12 @@ import {
   randomSecret,
   runDeviceUi,
   type SavedDevice,
+  secondsAheadOfWall,
   writeDeviceFile,
 } from '@nemid-sim/device-sim';
 import type { Command } from 'commander';
-import { EXIT, UsageError } from '../errors.js';
+import { NoMatch, UsageError } from '../errors.js';
+import type { CliIo } from '../io.js';
 import { integerOption, numberOption } from '../options.js';
 import { registerDeviceLifeCommand } from './device-life.js';
 import {
@@ -56,7 +59,7 @@ interface NewOpts {
   force?: boolean;
 }
 
-export function registerDeviceCommands(program: Command): void {
+export function registerDeviceCommands(program: Command, io: CliIo): void {
   const device = program
     .command('device')
     .description(
@@ -137,7 +140,7 @@ export function registerDeviceCommands(program: Command): void {
       };
       writeDeviceFile(opts.out, saved, { exclusive: !opts.force });
       const c = firmware.config;
-      process.stdout.write(
+      io.stdout.write(
         `made ${c.mode.toUpperCase()} device ${formatSerial(c.serial)} in ${opts.out}: ${c.digits} digits` +
           `${c.mode === 'totp' ? `, ${c.stepSeconds} s step` : ''}, ${c.cell.name.toUpperCase()}, ` +
           `crystal ${signed(c.crystal.tolerancePpm)} ppm (ageing ${signed(c.crystal.ageingPpmFirstYear)} ppm in year 1), ` +
@@ -159,12 +162,18 @@ export function registerDeviceCommands(program: Command): void {
       const saved = loadDevice(path);
       const skip = opts.advance === undefined ? 0 : parseDuration(opts.advance);
       const fw = saved.firmware;
-      const t = bringDeviceToNow(saved, wallUnix(), skip);
+      const wall = wallUnix();
+      const t = bringDeviceToNow(saved, wall, skip);
       const code = fw.press(t);
       writeDeviceFile(path!, saved);
+      // A TOTP code a step or more ahead of real time looks right and is refused: say why.
+      const ahead = secondsAheadOfWall(saved, wall);
+      if (fw.config.mode === 'totp' && ahead >= fw.config.stepSeconds) {
+        io.stderr.write(`nemid: note: ${aheadOfWallWords(ahead)}\n`);
+      }
       const shown = code < 0 ? '' : formatCode(code, fw.config.digits);
       if (opts.json) {
-        process.stdout.write(
+        io.stdout.write(
           `${JSON.stringify({
             code: code < 0 ? null : shown,
             lowBattery: fw.lowBattery,
@@ -175,15 +184,12 @@ export function registerDeviceCommands(program: Command): void {
           })}\n`,
         );
       } else if (code >= 0) {
-        process.stdout.write(`${shown}${fw.lowBattery ? ' [low battery]' : ''}\n`);
+        io.stdout.write(`${shown}${fw.lowBattery ? ' [low battery]' : ''}\n`);
       }
-      if (code < 0) {
-        if (!opts.json) process.stderr.write('the display stays blank: the battery is dead\n');
-        process.exitCode = EXIT.noMatch;
-      }
+      if (code < 0) throw new NoMatch('the display stays blank: the battery is dead');
     });
 
-  registerDeviceLifeCommand(device);
+  registerDeviceLifeCommand(device, io);
   registerDeviceUriCommand(device);
   registerDevicePskcCommands(device);
 
@@ -193,8 +199,9 @@ export function registerDeviceCommands(program: Command): void {
       'the device in the terminal: a display with large digits, the button, the battery gauge and the ' +
         'device clock. Keys: space or enter presses the button; + and - change the speed of time (real time, ' +
         '1 minute, 1 hour, 1 day or 1 week per second); d and w skip a day or a week; s says the status ' +
-        '(plain mode); q, Esc or Ctrl+C quits and saves. Without --device or $NEMID_DEVICE, runs a demo ' +
-        'device that is not saved.',
+        '(plain mode); q, Esc or Ctrl+C quits and saves. Faster time and skips run a simulation on a copy ' +
+        'that is not saved (r: back to real time; k: keep it in the device file). Without --device or ' +
+        '$NEMID_DEVICE, runs a demo device that is not saved.',
     )
     .option('--device <file>', DEVICE_HELP)
     .option(

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { writeFileAtomic, writeNewKeyFile } from '@nemid-sim/key-card';
 import { formatPskFile, PSK_BYTES } from '@nemid-sim/pskc';
 import type { Command } from 'commander';
+import type { CliIo } from '../io.js';
 
-export function registerKeygenCommand(program: Command): void {
+export function registerKeygenCommand(program: Command, io: CliIo): void {
   program
     .command('keygen')
     .description(
@@ -24,10 +25,10 @@ export function registerKeygenCommand(program: Command): void {
           mode: 0o600,
           overwrite,
         });
-        process.stderr.write(`nemid: wrote a new PSKC pre-shared key to ${opts.out} (mode 0600)\n`);
+        io.stderr.write(`nemid: wrote a new PSKC pre-shared key to ${opts.out} (mode 0600)\n`);
         return;
       }
       await writeNewKeyFile(opts.out, randomBytes, overwrite);
-      process.stderr.write(`nemid: wrote a new key file to ${opts.out} (mode 0600)\n`);
+      io.stderr.write(`nemid: wrote a new key file to ${opts.out} (mode 0600)\n`);
     });
 }

@@ -7,7 +7,8 @@ import {
   timeStep,
 } from '@nemid-sim/core';
 import { type Command, Option } from 'commander';
-import { EXIT, UsageError } from '../errors.js';
+import { NoMatch, UsageError } from '../errors.js';
+import type { CliIo } from '../io.js';
 import { choiceOption, integerOption, numberOption, secretFrom } from '../options.js';
 
 interface SecretOpts {
@@ -31,9 +32,11 @@ function addSecretOptions(cmd: Command): Command {
     );
 }
 
+const NO_MATCH = 'no match in the window';
+
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
-export function registerOtpCommands(program: Command): void {
+export function registerOtpCommands(program: Command, io: CliIo): void {
   const otp = program
     .command('otp')
     .description('compute and check one-time codes (HOTP, RFC 4226; TOTP, RFC 6238) with the core engine');
@@ -49,7 +52,7 @@ export function registerOtpCommands(program: Command): void {
       ),
   ).action((opts: SecretOpts & { counter: number }) => {
     const engine = createOtpEngine(secretFrom(opts), opts.algorithm);
-    process.stdout.write(`${formatCode(engine.hotp(opts.counter, opts.digits), opts.digits)}\n`);
+    io.stdout.write(`${formatCode(engine.hotp(opts.counter, opts.digits), opts.digits)}\n`);
   });
 
   addSecretOptions(
@@ -66,7 +69,7 @@ export function registerOtpCommands(program: Command): void {
   ).action((opts: SecretOpts & { time?: number; step: number; t0: number }) => {
     const engine = createOtpEngine(secretFrom(opts), opts.algorithm);
     const code = engine.totp(opts.time ?? nowSeconds(), opts.step, opts.digits, opts.t0);
-    process.stdout.write(`${formatCode(code, opts.digits)}\n`);
+    io.stdout.write(`${formatCode(code, opts.digits)}\n`);
   });
 
   addSecretOptions(
@@ -106,21 +109,16 @@ export function registerOtpCommands(program: Command): void {
       if (opts.counter !== undefined) {
         const window = Math.min(opts.window ?? 10, MAX_COUNTER - opts.counter);
         const found = engine.findHotp(code, opts.counter, window, opts.digits);
-        if (found < 0) return noMatch();
-        process.stdout.write(`${found}\n`);
+        if (found < 0) throw new NoMatch(NO_MATCH);
+        io.stdout.write(`${found}\n`);
         return;
       }
       const window = opts.window ?? 1;
       const step = timeStep(opts.time ?? 0, opts.step, opts.t0);
       const first = Math.max(0, step - window);
       const found = engine.findHotp(code, first, step + window - first, opts.digits);
-      if (found < 0) return noMatch();
-      process.stdout.write(`${found - step}\n`);
+      if (found < 0) throw new NoMatch(NO_MATCH);
+      io.stdout.write(`${found - step}\n`);
     },
   );
-}
-
-function noMatch(): void {
-  process.stderr.write('no match in the window\n');
-  process.exitCode = EXIT.noMatch;
 }

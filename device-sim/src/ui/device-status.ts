@@ -46,9 +46,13 @@ export function deviceStatus(fw: TokenFirmware): DeviceStatus {
   };
 }
 
-/** A signed number of seconds in words: `2.4 s ahead`, `10.0 min behind`. */
+/**
+ * The device clock's error in words: `2.4 s ahead of true time`, `10.0 min behind true time`, or
+ * `on true time` when it rounds to 0.0 s (so it never reads "0.0 s behind").
+ */
 export function describeClockError(seconds: number): string {
   const abs = Math.abs(seconds);
+  if (abs < 0.05) return 'on true time';
   const size = abs >= 120 ? `${(abs / 60).toFixed(1)} min` : `${abs.toFixed(1)} s`;
-  return seconds >= 0 ? `${size} ahead` : `${size} behind`;
+  return seconds > 0 ? `${size} ahead of true time` : `${size} behind true time`;
 }
