@@ -1,4 +1,5 @@
 import {
+  BLACK,
   CARD_PANELS,
   type Drawing,
   fontData,
@@ -93,7 +94,7 @@ describe('the Magnaprint layout', () => {
       for (const t of digits) {
         expect(t.weight).toBe('bold');
         expect(t.size).toBeGreaterThanOrEqual(18);
-        expect(t.color).toBe('#000000');
+        expect(t.color).toBe(BLACK);
       }
       expect(MAGNA_KEY_FONT_PT).toBeGreaterThanOrEqual(18);
       for (const t of texts(layoutMagnaprint(card))) expect(t.weight).toBe('bold');
