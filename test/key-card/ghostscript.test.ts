@@ -129,7 +129,10 @@ describe('Ghostscript', () => {
     it('has cyan, magenta and yellow on the sheet all the same (the cover band and the colour bar)', () => {
       for (const plate of ['Cyan', 'Magenta', 'Yellow']) {
         const p = plates.get(plate);
-        expect(p && p.ink.some((v) => v > 200), plate).toBe(true);
+        expect(
+          p?.ink.some((v) => v > 200),
+          plate,
+        ).toBe(true);
       }
     });
   });

@@ -2,7 +2,6 @@ import {
   BLACK,
   CARD_PANELS,
   type Drawing,
-  fontData,
   GRID_COLUMNS,
   ID1_HEIGHT_MM,
   ID1_WIDTH_MM,
@@ -12,21 +11,9 @@ import {
   printedKeys,
   type TextItem,
 } from '@nemid-sim/key-card';
-import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
 import { testBatch } from './helpers.js';
-
-const PT = 25.4 / 72;
-const doc = new PDFDocument({ autoFirstPage: false });
-doc.registerFont('regular', fontData('regular'));
-doc.registerFont('bold', fontData('bold'));
-
-/** Horizontal extent of a text item in mm, measured with the embedded font. */
-function extent(t: TextItem): [number, number] {
-  const w = doc.font(t.weight).fontSize(t.size).widthOfString(t.text) * PT;
-  const left = t.anchor === 'start' ? t.x : t.anchor === 'middle' ? t.x - w / 2 : t.x - w;
-  return [left, left + w];
-}
+import { extent, PT } from './text-extent.js';
 
 const texts = (d: Drawing): TextItem[] => d.items.filter((i): i is TextItem => i.kind === 'text');
 // Digits and capitals of Atkinson Hyperlegible rise 0.668 em above the baseline.

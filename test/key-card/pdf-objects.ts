@@ -274,7 +274,9 @@ function toUnicode(file: PdfFile, font: PdfDict): (codes: Buffer) => string {
         const from = parseInt(lo, 16);
         const to = parseInt(hi, 16);
         if (dst.startsWith('[')) {
-          [...dst.matchAll(/<([0-9a-fA-F]+)>/g)].forEach((u, i) => map.set(from + i, hexText(u[1])));
+          [...dst.matchAll(/<([0-9a-fA-F]+)>/g)].forEach((u, i) => {
+            map.set(from + i, hexText(u[1]));
+          });
         } else {
           const base = parseInt(dst.slice(1, -1), 16);
           for (let c = from; c <= to; c++) map.set(c, String.fromCharCode(base + c - from));

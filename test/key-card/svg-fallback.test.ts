@@ -10,7 +10,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Drawing,
-  fontData,
   type LineItem,
   layoutCard,
   layoutMagnaprint,
@@ -18,13 +17,12 @@ import {
   type TextItem,
 } from '@nemid-sim/key-card';
 import { decode } from 'fast-png';
-import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
 import { tempDir, testBatch } from './helpers.js';
+import { extent, PT } from './text-extent.js';
 
 const RSVG = process.env.NEMID_TEST_RSVG ?? 'rsvg-convert';
 const FALLBACK_FONT_DIR = '/usr/share/fonts/truetype/dejavu';
-const PT = 25.4 / 72;
 
 const dir = tempDir('nemid-rsvg-');
 const fontsConf = join(dir, 'fonts.conf');
@@ -70,17 +68,6 @@ function render(svg: string, pxPerMm: number): Raster {
       return data[i] + data[i + 1] + data[i + 2] < 3 * 100;
     },
   };
-}
-
-// The card font's own widths, measured with pdfkit as the PDF renderer lays text out.
-const measure = new PDFDocument({ autoFirstPage: false });
-measure.registerFont('regular', fontData('regular'));
-measure.registerFont('bold', fontData('bold'));
-
-function extent(t: TextItem): [number, number] {
-  const w = measure.font(t.weight).fontSize(t.size).widthOfString(t.text) * PT;
-  const left = t.anchor === 'start' ? t.x : t.anchor === 'middle' ? t.x - w / 2 : t.x - w;
-  return [left, left + w];
 }
 
 /** Counts dark pixels in a box given in mm, leaving out the columns where vertical rules run. */
