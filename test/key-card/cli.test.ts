@@ -124,8 +124,30 @@ describe('nemid card print', () => {
 
   it('writes exactly the PDF the library renders for the batch', async () => {
     const batch = await readBatchFile(secrets, parseKeyFile(readFileSync(key, 'utf8')));
-    const expected = await pdfBytes(batch.cards, { paper: 'letter', createdAt: new Date(batch.createdAt) });
+    const expected = await pdfBytes(batch.cards, {
+      paper: 'letter',
+      createdAt: new Date(batch.createdAt),
+      batchId: batch.batchId,
+      job: 'cards',
+    });
     expect(readFileSync(join(dir, 'cards.pdf')).equals(Buffer.from(expected))).toBe(true);
+  });
+
+  it('writes PDF/X-1a by default, and a plain RGB proof with --rgb', () => {
+    const press = readFileSync(join(dir, 'cards.pdf'), 'latin1');
+    expect(press).toContain('/GTS_PDFX');
+    const out = join(dir, 'proof.pdf');
+    const r = runCli(['card', 'print', ...batchArgs, '--out', out, '--rgb', '--job', 'proof for the bank']);
+    expect(r.status).toBe(0);
+    const proof = readFileSync(out, 'latin1');
+    expect(proof).not.toContain('/GTS_PDFX');
+    expect(proof).not.toContain('/OutputIntents');
+  });
+
+  it('writes a PDF under any name when --format says so', () => {
+    const out = join(dir, 'cards.print');
+    expect(runCli(['card', 'print', ...batchArgs, '--out', out, '--format', 'pdf']).status).toBe(0);
+    expect(readFileSync(out).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
   it('writes a Magnaprint PDF of chosen cards', () => {
@@ -274,10 +296,35 @@ describe('bad input: one line on stderr, exit 2', () => {
     );
     expectUsageError(runCli(['card', 'print', ...batchArgs, '--out', join(dir, 'all.svg')]), /one card/);
     expectUsageError(runCli(['card', 'print', ...batchArgs, '--out', pdf, '--paper', 'a3']), /--paper/);
+    const txt = join(dir, 'z.txt');
+    expectUsageError(runCli(['card', 'print', ...batchArgs, '--out', txt, '--rgb']), /--rgb only applies/);
+    expectUsageError(
+      runCli(['card', 'print', ...batchArgs, '--out', txt, '--job', 'x']),
+      /--job only applies/,
+    );
+    expectUsageError(
+      runCli(['card', 'print', ...batchArgs, '--out', pdf, '--job', 'x'.repeat(61)]),
+      /job name/,
+    );
+    expect(existsSync(pdf)).toBe(false);
+    expect(existsSync(txt)).toBe(false);
     expectUsageError(
       runCli(['card', 'new', '--count', '1', '--key-file', key, '--out', pdf, '--series', 'O']),
       /--series/,
     );
+  });
+});
+
+describe('an output name that does not say the format', () => {
+  it('is refused, with one line and exit 2, unless --format says what to write', () => {
+    for (const name of ['cards.docx', 'cards']) {
+      const out = join(dir, name);
+      expectUsageError(
+        runCli(['card', 'print', ...batchArgs, '--out', out]),
+        /^nemid: cannot tell what to write to .*: name it \.pdf, \.svg or \.txt, or say which with --format$/,
+      );
+      expect(existsSync(out)).toBe(false);
+    }
   });
 });
 
@@ -299,7 +346,18 @@ describe('help', () => {
       ],
       [
         ['card', 'print'],
-        ['--secrets', '--key-file', '--out', '--serial', '--magnaprint', '--paper', '--format', '--force'],
+        [
+          '--secrets',
+          '--key-file',
+          '--out',
+          '--serial',
+          '--magnaprint',
+          '--paper',
+          '--format',
+          '--rgb',
+          '--job',
+          '--force',
+        ],
       ],
     ];
     for (const [cmd, options] of cases) {

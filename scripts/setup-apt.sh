@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that the tests call, when any is missing. Safe to run again: it does
+# nothing when all are installed. Needs root (apt-get). One package a line, with what needs it.
+set -euo pipefail
+
+PACKAGES=(
+  ghostscript        # gs: renders the card PDFs and their separations (test/key-card, NEMID_TEST_GS)
+  librsvg2-bin       # rsvg-convert: renders the card SVG without its web font (NEMID_TEST_RSVG)
+  fonts-dejavu-core  # DejaVu Sans: the fallback font that SVG rendering uses
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "--- installing ${missing[*]} (apt-get)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
