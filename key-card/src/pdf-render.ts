@@ -15,6 +15,7 @@ import { fontSfnt } from './fonts.js';
 import { BLEED_MM, type Imposition, impose, PAPER_SIZE_MM, type Paper, sheetTrim } from './geometry.js';
 import type { Ink } from './inks.js';
 import { layoutMagnaprint } from './magnaprint-layout.js';
+import { deflatePageContent } from './pdf-deflate.js';
 import { clearLayoutCaches, createDigitWriter, DIGIT_TEXT, type DigitWriter } from './pdf-digit-text.js';
 import { declarePdfX, PDFX_INFO, PDFX_PDF_VERSION } from './pdfx.js';
 import { cardMarks, checkJobName, type SlugInfo, sheetMarks } from './sheet-marks.js';
@@ -162,6 +163,7 @@ async function magnaprintPages(
     doc.addPage({ size: [mm(width), mm(height)], margin: 0 });
     setBoxes(doc, height, { x: 0, y: 0, w: width, h: height }, 0);
     drawItems(doc, paint, layoutMagnaprint(cards[i]).items);
+    deflatePageContent(doc);
     onProgress?.(i + 1, cards.length);
     if (i % CACHE_CLEAR_SHEETS === CACHE_CLEAR_SHEETS - 1) clearLayoutCaches(doc);
     await drain(output);
@@ -194,6 +196,7 @@ async function imposedSheets(
     });
     const serials = onSheet.map((c) => c.serial);
     drawItems(doc, paint, sheetMarks(sheet, s, sheets, serials, slug));
+    deflatePageContent(doc);
     if (s % CACHE_CLEAR_SHEETS === CACHE_CLEAR_SHEETS - 1) clearLayoutCaches(doc);
     await drain(output);
   }
