@@ -205,7 +205,8 @@ async function imposedSheets(
 /**
  * Draws a layout. Font, size and colour are only set when they change: pdfkit writes an operator for
  * every call, and a sheet has hundreds of key lines in the same style. Runs of key lines are queued
- * and written as one text object, flushed before anything else is drawn so the stacking order holds.
+ * and written as one text object, and runs of shapes that paint alike as one path, each flushed
+ * before anything else is drawn so the stacking order holds.
  */
 function drawItems(doc: Doc, paint: Paint, items: readonly DrawItem[]): void {
   let font = '';
@@ -213,13 +214,18 @@ function drawItems(doc: Doc, paint: Paint, items: readonly DrawItem[]): void {
   let color: Ink | undefined;
   let digits: DigitWriter | undefined;
   const flush = () => digits?.flush();
-  for (const item of items) {
+  for (let i = 0; i < items.length; ) {
+    const item = items[i];
     if (item.kind !== 'text') {
       flush();
-      drawShape(doc, paint, item);
+      let end = i + 1;
+      while (end < items.length && paintsAlike(item, items[end])) end++;
+      drawShapes(doc, paint, items.slice(i, end) as ShapeItem[]);
       if (item.kind === 'rect') color = undefined;
+      i = end;
       continue;
     }
+    i++;
     if (item.weight !== font || item.size !== size || item.color !== color) {
       flush();
       digits = undefined;
@@ -242,17 +248,37 @@ function drawItems(doc: Doc, paint: Paint, items: readonly DrawItem[]): void {
   flush();
 }
 
-function drawShape(doc: Doc, paint: Paint, item: LineItem | RectItem | CircleItem): void {
-  if (item.kind === 'rect') {
-    doc.rect(mm(item.x), mm(item.y), mm(item.w), mm(item.h)).fill(paint(item.fill));
+type ShapeItem = LineItem | RectItem | CircleItem;
+
+/** Whether `b` can go into the same path as `a`: the same kind of shape, painted the same way. */
+function paintsAlike(a: ShapeItem, b: DrawItem): boolean {
+  if (a.kind === 'rect') return b.kind === 'rect' && b.fill === a.fill;
+  if (a.kind === 'circle') return b.kind === 'circle' && b.color === a.color && b.width === a.width;
+  return (
+    b.kind === 'line' &&
+    b.color === a.color &&
+    b.width === a.width &&
+    b.dash?.[0] === a.dash?.[0] &&
+    b.dash?.[1] === a.dash?.[1]
+  );
+}
+
+/** Shapes that paint alike, as one path filled or stroked once (a dash restarts on each line). */
+function drawShapes(doc: Doc, paint: Paint, shapes: readonly ShapeItem[]): void {
+  const first = shapes[0];
+  if (first.kind === 'rect') {
+    for (const r of shapes as readonly RectItem[]) doc.rect(mm(r.x), mm(r.y), mm(r.w), mm(r.h));
+    doc.fill(paint(first.fill));
     return;
   }
   doc.save();
-  if (item.kind === 'circle') doc.circle(mm(item.cx), mm(item.cy), mm(item.r));
-  else doc.moveTo(mm(item.x1), mm(item.y1)).lineTo(mm(item.x2), mm(item.y2));
-  doc.lineWidth(item.width);
-  if (item.kind === 'line' && item.dash) doc.dash(mm(item.dash[0]), { space: mm(item.dash[1]) });
-  doc.stroke(paint(item.color));
+  for (const s of shapes as readonly (LineItem | CircleItem)[]) {
+    if (s.kind === 'circle') doc.circle(mm(s.cx), mm(s.cy), mm(s.r));
+    else doc.moveTo(mm(s.x1), mm(s.y1)).lineTo(mm(s.x2), mm(s.y2));
+  }
+  doc.lineWidth(first.width);
+  if (first.kind === 'line' && first.dash) doc.dash(mm(first.dash[0]), { space: mm(first.dash[1]) });
+  doc.stroke(paint(first.color));
   doc.restore();
 }
 

@@ -307,13 +307,18 @@ export interface TextShow {
   fill: Colour;
 }
 
+/** A painted path: its colour and how many subpaths (m or re) it holds. */
+export interface Painted extends Colour {
+  subpaths: number;
+}
+
 export interface PageContent {
   /** Every operator the page's content uses. */
   operators: Set<string>;
   texts: TextShow[];
-  /** The colour of every stroke and every fill painted. */
-  strokes: Colour[];
-  fills: Colour[];
+  /** Every stroke and every fill painted. */
+  strokes: Painted[];
+  fills: Painted[];
 }
 
 const INITIAL: Record<string, number[]> = { DeviceGray: [0], DeviceRGB: [0, 0, 0], DeviceCMYK: [0, 0, 0, 1] };
@@ -355,6 +360,9 @@ export function pageContent(file: PdfFile, page: PdfDict): PageContent {
   };
   const stack: State[] = [];
   const out: PageContent = { operators: new Set(), texts: [], strokes: [], fills: [] };
+  let subpaths = 0;
+  const stroked = () => out.strokes.push({ ...state.stroke, subpaths });
+  const filled = () => out.fills.push({ ...state.fill, subpaths });
   const operands: (PdfValue | undefined)[] = [];
   const nums = () => operands.filter((o): o is number => typeof o === 'number');
   const show = (s: PdfString) => {
@@ -434,23 +442,28 @@ export function pageContent(file: PdfFile, page: PdfDict): PageContent {
         }
         break;
       }
+      case 'm':
+      case 're':
+        subpaths++;
+        break;
       case 'S':
       case 's':
-        out.strokes.push(state.stroke);
+        stroked();
         break;
       case 'f':
       case 'F':
       case 'f*':
-        out.fills.push(state.fill);
+        filled();
         break;
       case 'B':
       case 'B*':
       case 'b':
       case 'b*':
-        out.fills.push(state.fill);
-        out.strokes.push(state.stroke);
+        filled();
+        stroked();
         break;
     }
+    if (['S', 's', 'f', 'F', 'f*', 'B', 'B*', 'b', 'b*', 'n'].includes(op)) subpaths = 0;
     operands.length = 0;
   }
   return out;

@@ -204,8 +204,9 @@ describe('the slug of an imposed sheet', () => {
     const file = parsePdf(await pdfBytes(batch.cards));
     for (const page of pages(file)) {
       const content = pageContent(file, page);
-      // Four targets, each a circle and two strokes of its cross.
-      expect(content.strokes.filter((s) => s.space === 'Separation:All')).toHaveLength(12);
+      // Four targets, each a circle and the two strokes of its cross.
+      const all = content.strokes.filter((s) => s.space === 'Separation:All');
+      expect(all.reduce((n, s) => n + s.subpaths, 0)).toBe(12);
       const solids = content.fills.filter((f) => f.space === 'DeviceCMYK').map((f) => f.values.join(' '));
       for (const ink of ['1 0 0 0', '0 1 0 0', '0 0 1 0', '0 0 0 1']) expect(solids).toContain(ink);
     }
