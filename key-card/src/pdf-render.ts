@@ -16,7 +16,7 @@ import { BLEED_MM, type Imposition, impose, PAPER_SIZE_MM, type Paper, sheetTrim
 import type { Ink } from './inks.js';
 import { layoutMagnaprint } from './magnaprint-layout.js';
 import { deflatePageContent } from './pdf-deflate.js';
-import { clearLayoutCaches, createDigitWriter, DIGIT_TEXT, type DigitWriter } from './pdf-digit-text.js';
+import { clearLayoutCaches, createTextWriter, type TextWriter } from './pdf-text.js';
 import { declarePdfX, PDFX_INFO, PDFX_PDF_VERSION } from './pdfx.js';
 import { cardMarks, checkJobName, type SlugInfo, sheetMarks } from './sheet-marks.js';
 
@@ -204,16 +204,16 @@ async function imposedSheets(
 
 /**
  * Draws a layout. Font, size and colour are only set when they change: pdfkit writes an operator for
- * every call, and a sheet has hundreds of key lines in the same style. Runs of key lines are queued
- * and written as one text object, and runs of shapes that paint alike as one path, each flushed
- * before anything else is drawn so the stacking order holds.
+ * every call, and a sheet has hundreds of key lines in the same style. Runs of texts in one style
+ * are queued and written as one text object (see pdf-text.ts), and runs of shapes that paint alike
+ * as one path, each flushed before anything else is drawn so the stacking order holds.
  */
 function drawItems(doc: Doc, paint: Paint, items: readonly DrawItem[]): void {
   let font = '';
   let size = 0;
   let color: Ink | undefined;
-  let digits: DigitWriter | undefined;
-  const flush = () => digits?.flush();
+  let writer: TextWriter | undefined;
+  const flush = () => writer?.flush();
   for (let i = 0; i < items.length; ) {
     const item = items[i];
     if (item.kind !== 'text') {
@@ -228,20 +228,14 @@ function drawItems(doc: Doc, paint: Paint, items: readonly DrawItem[]): void {
     i++;
     if (item.weight !== font || item.size !== size || item.color !== color) {
       flush();
-      digits = undefined;
       if (item.weight !== font || item.size !== size) doc.font(item.weight).fontSize(item.size);
       if (item.color !== color) doc.fillColor(paint(item.color));
       font = item.weight;
       size = item.size;
       color = item.color;
+      writer = createTextWriter(doc);
     }
-    if (item.anchor === 'start' && DIGIT_TEXT.test(item.text)) {
-      digits ??= createDigitWriter(doc);
-      if (digits) {
-        digits.write(item.text, mm(item.x), mm(item.y));
-        continue;
-      }
-    }
+    if (writer?.write(item.text, mm(item.x), mm(item.y), item.anchor)) continue;
     flush();
     drawText(doc, item);
   }
