@@ -52,6 +52,27 @@ export interface TextWriter {
 
 const fmt = (v: number): string => String(Math.round(v * 1000) / 1000);
 
+// The glyph codes of the digits and the space, per embedded font (a writer is made at every change
+// of style, a dozen times a card).
+const digitCodes = new WeakMap<EmbeddedFont, Map<string, string> | null>();
+
+function codesOf(font: EmbeddedFont): Map<string, string> | null {
+  let codes = digitCodes.get(font);
+  if (codes === undefined) {
+    codes = new Map();
+    for (const ch of '0123456789 ') {
+      const [hex] = font.encode(ch);
+      if (hex.length !== 1 || !/^[0-9a-f]{4}$/.test(hex[0])) {
+        codes = null;
+        break;
+      }
+      codes.set(ch, hex[0]);
+    }
+    digitCodes.set(font, codes);
+  }
+  return codes;
+}
+
 /** A writer for the current font and size of `doc`. */
 export function createTextWriter(doc: Doc): TextWriter | undefined {
   const internals = doc as unknown as DocInternals;
@@ -59,12 +80,8 @@ export function createTextWriter(doc: Doc): TextWriter | undefined {
   if (!font || typeof font.encode !== 'function' || typeof font.id !== 'string' || !internals.page.fonts) {
     return undefined;
   }
-  const digits = new Map<string, string>();
-  for (const ch of '0123456789 ') {
-    const [hex] = font.encode(ch);
-    if (hex.length !== 1 || !/^[0-9a-f]{4}$/.test(hex[0])) return undefined;
-    digits.set(ch, hex[0]);
-  }
+  const digits = codesOf(font);
+  if (!digits) return undefined;
   const size = internals._fontSize ?? 12;
   let queued = '';
   const at = (x: number, y: number) => `1 0 0 1 ${fmt(x)} ${fmt(internals.page.height - y)} Tm `;
