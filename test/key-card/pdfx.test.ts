@@ -1,23 +1,19 @@
 import type { CardRecord } from '@nemid-sim/key-card';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testBatch } from './helpers.js';
+import { type Colour, type PageContent, pageContent } from './pdf-content.js';
 import { extractPages, pdfBytes } from './pdf-helpers.js';
 import {
   allNames,
-  type Colour,
   dict,
   nameOf,
-  type PageContent,
   type PdfFile,
-  PdfName,
-  PdfString,
-  type PdfValue,
   pageAttribute,
-  pageContent,
   pages,
   parsePdf,
   resolve,
 } from './pdf-objects.js';
+import { PdfName, PdfString, type PdfValue } from './pdf-syntax.js';
 
 /** A key line on the small card ("0421  123 456") or a key number or key on a Magnaprint page. */
 const KEY_TEXT = /^(\d{4} {2}\d{3} \d{3}|\d{4}|\d{3} \d{3})$/;
