@@ -23,7 +23,7 @@ interface ContentStream {
  */
 export function deflatePageContent(doc: Doc): void {
   const content = (doc as unknown as { page?: { content?: ContentStream } }).page?.content;
-  if (!content || content.compress !== true || !Array.isArray(content.buffer) || !content.data) return;
+  if (content?.compress !== true || !Array.isArray(content.buffer) || !content.data) return;
   const chunks = content.buffer as unknown[];
   if (chunks.length === 0 || !chunks.every((c) => c instanceof Uint8Array)) return;
   content.buffer = [deflateSync(Buffer.concat(chunks as Uint8Array[]), { level: CONTENT_LEVEL })];

@@ -3,6 +3,7 @@ import {
   BLEED_MM,
   CARD_PANELS,
   cardMarks,
+  type DrawItem,
   type Drawing,
   GRID_COLUMNS,
   ID1_HEIGHT_MM,
@@ -125,6 +126,27 @@ describe('the Magnaprint layout', () => {
   });
 });
 
+/** The rectangle (mm) an item covers: x0, y0, x1, y1. */
+function boundingBox(item: DrawItem): [number, number, number, number] {
+  switch (item.kind) {
+    case 'rect':
+      return [item.x, item.y, item.x + item.w, item.y + item.h];
+    case 'circle':
+      return [item.cx - item.r, item.cy - item.r, item.cx + item.r, item.cy + item.r];
+    case 'line':
+      return [
+        Math.min(item.x1, item.x2),
+        Math.min(item.y1, item.y2),
+        Math.max(item.x1, item.x2),
+        Math.max(item.y1, item.y2),
+      ];
+    case 'text': {
+      const [l, r] = extent(item);
+      return [l, item.y - capHeight(item), r, item.y + 0.25 * item.size * PT];
+    }
+  }
+}
+
 describe('the marks and slug of an imposed sheet', () => {
   const serials = testBatch(2, 'slug-layout').cards.map((c) => c.serial);
   const slug = {
@@ -143,27 +165,7 @@ describe('the marks and slug of an imposed sheet', () => {
         x1: trim.x + trim.w + BLEED_MM,
         y1: trim.y + trim.h + BLEED_MM,
       };
-      const boxes = sheetMarks(sheet, 4999, 5000, serials, slug).map(
-        (item): [number, number, number, number] => {
-          switch (item.kind) {
-            case 'rect':
-              return [item.x, item.y, item.x + item.w, item.y + item.h];
-            case 'circle':
-              return [item.cx - item.r, item.cy - item.r, item.cx + item.r, item.cy + item.r];
-            case 'line':
-              return [
-                Math.min(item.x1, item.x2),
-                Math.min(item.y1, item.y2),
-                Math.max(item.x1, item.x2),
-                Math.max(item.y1, item.y2),
-              ];
-            case 'text': {
-              const [l, r] = extent(item);
-              return [l, item.y - capHeight(item), r, item.y + 0.25 * item.size * PT];
-            }
-          }
-        },
-      );
+      const boxes = sheetMarks(sheet, 4999, 5000, serials, slug).map(boundingBox);
       expect(boxes.length).toBeGreaterThan(20);
       for (const [x0, y0, x1, y1] of boxes) {
         expect(x0).toBeGreaterThan(0);
