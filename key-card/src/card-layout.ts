@@ -2,6 +2,7 @@ import { CARD_SLOTS } from '@nemid-sim/core';
 import type { CardRecord } from './batch.js';
 import type { DrawItem, Drawing } from './drawing.js';
 import { BLEED_MM, CARD_PANELS, ID1_HEIGHT_MM, ID1_WIDTH_MM, UNFOLDED_HEIGHT_MM } from './geometry.js';
+import { BLACK, BRAND, blackTint, type Ink, PAPER } from './inks.js';
 import { type PrintedKey, printedKeys } from './printed-keys.js';
 import {
   CARD_NUMBER_LABEL,
@@ -13,12 +14,10 @@ import {
   PANEL_RANGE_LABEL,
 } from './texts.js';
 
-export const INK = '#000000';
-export const BAND = '#0b2a4a';
-const PAPER_WHITE = '#ffffff';
-const STRIPE = '#e6e6e6';
-const RULE = '#808080';
-const FOLD = '#8c8c8c';
+/** Row shading behind every other row of keys. */
+export const STRIPE = blackTint(10);
+const RULE = blackTint(50);
+const FOLD = blackTint(45);
 
 const MARGIN = 3.5;
 const KEY_PANELS = CARD_PANELS - 1;
@@ -74,7 +73,7 @@ function text(
   weight: 'regular' | 'bold',
   value: string,
   anchor: 'start' | 'middle' | 'end' = 'start',
-  color = INK,
+  color: Ink = BLACK,
 ): DrawItem {
   return { kind: 'text', x, y, size, weight, anchor, text: value, color };
 }
@@ -87,10 +86,10 @@ function cover(items: DrawItem[], serial: string): void {
     y: -BLEED_MM,
     w: ID1_WIDTH_MM + 2 * BLEED_MM,
     h: 12 + BLEED_MM,
-    fill: BAND,
+    fill: BRAND,
   });
-  items.push(text(MARGIN, 8.6, 15, 'bold', COVER_TITLE, 'start', PAPER_WHITE));
-  items.push(text(right, 8, 7, 'bold', COVER_SUBTITLE, 'end', PAPER_WHITE));
+  items.push(text(MARGIN, 8.6, 15, 'bold', COVER_TITLE, 'start', PAPER));
+  items.push(text(right, 8, 7, 'bold', COVER_SUBTITLE, 'end', PAPER));
   items.push(text(MARGIN, 17, 6.5, 'regular', CARD_NUMBER_LABEL));
   items.push(text(MARGIN, 24.2, 17, 'bold', serial));
   INSTRUCTIONS_DA.forEach((line, i) => {
@@ -107,7 +106,7 @@ function keyPanel(items: DrawItem[], serial: string, keys: PrintedKey[], top: nu
   items.push(text(MARGIN, top + 5.2, 8, 'bold', serial));
   const range = `${PANEL_RANGE_LABEL} ${keys[0].number}–${keys[keys.length - 1].number}`;
   items.push(text(right, top + 5.2, 6, 'regular', range, 'end'));
-  items.push({ kind: 'line', x1: MARGIN, y1: top + 7, x2: right, y2: top + 7, width: 0.5, color: INK });
+  items.push({ kind: 'line', x1: MARGIN, y1: top + 7, x2: right, y2: top + 7, width: 0.5, color: BLACK });
   const pitch = (ID1_HEIGHT_MM - GRID_BOTTOM - GRID_TOP) / (GRID_ROWS - 1);
   const colW = (ID1_WIDTH_MM - 2 * MARGIN) / GRID_COLUMNS;
   // Every other row is shaded so the eye can follow a line across the columns.

@@ -2,6 +2,8 @@
  * A renderer-neutral drawing: what the PDF and the SVG renderers both draw, so the two never
  * disagree. Lengths are millimetres from the top-left corner; y of a text is its baseline.
  */
+import type { Ink } from './inks.js';
+
 export type Weight = 'regular' | 'bold';
 export type Anchor = 'start' | 'middle' | 'end';
 
@@ -14,7 +16,7 @@ export interface TextItem {
   weight: Weight;
   anchor: Anchor;
   text: string;
-  color: string;
+  color: Ink;
 }
 
 export interface LineItem {
@@ -25,7 +27,7 @@ export interface LineItem {
   y2: number;
   /** Stroke width in points. */
   width: number;
-  color: string;
+  color: Ink;
   /** Dash and gap length in millimetres, or none for a solid line. */
   dash?: readonly [number, number];
 }
@@ -36,10 +38,21 @@ export interface RectItem {
   y: number;
   w: number;
   h: number;
-  fill: string;
+  fill: Ink;
 }
 
-export type DrawItem = TextItem | LineItem | RectItem;
+/** A stroked circle (registration targets). */
+export interface CircleItem {
+  kind: 'circle';
+  cx: number;
+  cy: number;
+  r: number;
+  /** Stroke width in points. */
+  width: number;
+  color: Ink;
+}
+
+export type DrawItem = TextItem | LineItem | RectItem | CircleItem;
 
 export interface Drawing {
   /** The trimmed size in millimetres. */

@@ -51,3 +51,15 @@ export function impose(paper: Paper): Imposition {
   }
   return { paper, sheetWidth: width, sheetHeight: height, slots };
 }
+
+/** The rectangle (mm from the sheet's top left) that encloses the trimmed cards of a full sheet. */
+export function sheetTrim(sheet: Imposition): { x: number; y: number; w: number; h: number } {
+  const first = sheet.slots[0];
+  const last = sheet.slots[sheet.slots.length - 1];
+  return {
+    x: first.x,
+    y: first.y,
+    w: last.x + ID1_WIDTH_MM - first.x,
+    h: last.y + UNFOLDED_HEIGHT_MM - first.y,
+  };
+}

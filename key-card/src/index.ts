@@ -20,7 +20,7 @@ export {
   encryptBatch,
 } from './batch-codec.js';
 export { GRID_COLUMNS, KEYS_PER_PANEL, layoutCard, pairText } from './card-layout.js';
-export type { DrawItem, Drawing, LineItem, RectItem, TextItem } from './drawing.js';
+export type { CircleItem, DrawItem, Drawing, LineItem, RectItem, TextItem } from './drawing.js';
 export {
   formatKeyFile,
   parseKeyFile,
@@ -36,12 +36,16 @@ export {
   ID1_HEIGHT_MM,
   ID1_WIDTH_MM,
   impose,
+  PAPER_SIZE_MM,
   PAPERS,
   type Paper,
+  sheetTrim,
   UNFOLDED_HEIGHT_MM,
 } from './geometry.js';
+export { BLACK, BRAND, blackTint, COLOUR_BAR, type Ink, PAPER, REGISTRATION } from './inks.js';
 export { layoutMagnaprint, MAGNA_KEY_FONT_PT } from './magnaprint-layout.js';
 export { type PdfOptions, renderPdf } from './pdf-render.js';
+export { OUTPUT_CONDITION, PDFX_VERSION } from './pdfx.js';
 export { type PrintedKey, printedKeys } from './printed-keys.js';
 export { type Progress, progressBar } from './progress.js';
 export {
@@ -81,5 +85,6 @@ export {
   serialAt,
   serialCheckDigit,
 } from './serial.js';
+export { cardMarks, checkJobName, MAX_JOB_NAME, type SlugInfo, sheetMarks } from './sheet-marks.js';
 export { renderSvg } from './svg-render.js';
 export { renderText } from './text-render.js';

@@ -1,7 +1,8 @@
 import type { CardRecord } from './batch.js';
-import { BAND, INK } from './card-layout.js';
+import { STRIPE } from './card-layout.js';
 import type { Anchor, DrawItem, Drawing, TextItem } from './drawing.js';
 import { PAPER_SIZE_MM } from './geometry.js';
+import { BLACK } from './inks.js';
 import { printedKeys } from './printed-keys.js';
 import { MAGNA_INSTRUCTIONS, MAGNA_TITLE } from './texts.js';
 
@@ -11,10 +12,9 @@ const MARGIN = 6;
 const COLUMNS = 4;
 const GRID_TOP = 45;
 const GRID_BOTTOM = 289;
-const STRIPE = '#e6e6e6';
 
 function bold(x: number, y: number, size: number, text: string, anchor: Anchor = 'start'): TextItem {
-  return { kind: 'text', x, y, size, weight: 'bold', anchor, text, color: INK };
+  return { kind: 'text', x, y, size, weight: 'bold', anchor, text, color: BLACK };
 }
 
 /**
@@ -32,7 +32,7 @@ export function layoutMagnaprint(card: CardRecord): Drawing {
   MAGNA_INSTRUCTIONS.forEach((line, i) => {
     items.push(bold(MARGIN, 26 + i * 7.5, 18, line));
   });
-  items.push({ kind: 'line', x1: MARGIN, y1: 37.5, x2: right, y2: 37.5, width: 2, color: BAND });
+  items.push({ kind: 'line', x1: MARGIN, y1: 37.5, x2: right, y2: 37.5, width: 2, color: BLACK });
   const pitch = (GRID_BOTTOM - GRID_TOP) / (rows - 1);
   const colW = (width - 2 * MARGIN) / COLUMNS;
   for (let r = 1; r < rows; r += 2) {
@@ -47,7 +47,15 @@ export function layoutMagnaprint(card: CardRecord): Drawing {
   }
   for (let c = 1; c < COLUMNS; c++) {
     const x = MARGIN + c * colW;
-    items.push({ kind: 'line', x1: x, y1: GRID_TOP - 6, x2: x, y2: GRID_BOTTOM + 2.5, width: 1, color: INK });
+    items.push({
+      kind: 'line',
+      x1: x,
+      y1: GRID_TOP - 6,
+      x2: x,
+      y2: GRID_BOTTOM + 2.5,
+      width: 1,
+      color: BLACK,
+    });
   }
   keys.forEach((k, i) => {
     const c = Math.floor(i / rows);

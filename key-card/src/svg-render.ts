@@ -1,8 +1,9 @@
 import type { CardRecord } from './batch.js';
 import { layoutCard } from './card-layout.js';
-import type { DrawItem, Drawing } from './drawing.js';
+import type { DrawItem, Drawing, TextItem } from './drawing.js';
 import { FONT_FAMILY, fontData } from './fonts.js';
 import { layoutMagnaprint } from './magnaprint-layout.js';
+import { characterOffsets } from './text-metrics.js';
 
 const PT_TO_MM = 25.4 / 72;
 const n = (v: number): string => String(Math.round(v * 1000) / 1000);
@@ -11,16 +12,41 @@ function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/**
+ * Every character is placed by itself, at the position the card font gives it, and anchored on the
+ * side its text is anchored. A renderer that cannot use the embedded web font (librsvg, for one)
+ * draws a wider fallback font; placed this way each wider glyph grows into the gap beside its text
+ * instead of pushing a key into its key number or across a column rule. Each character gets a tspan
+ * (spaces too, each a text chunk of its own so anchoring moves nothing else) because librsvg takes
+ * only the first value of a list of x positions. The text still reads and copies as before.
+ */
+function text(it: TextItem): string {
+  const { x, width } = characterOffsets(it.text, it.weight, it.size);
+  const start = it.anchor === 'start' ? it.x : it.anchor === 'middle' ? it.x - width / 2 : it.x - width;
+  const share = it.anchor === 'start' ? 0 : it.anchor === 'middle' ? 0.5 : 1;
+  const chars = [...it.text]
+    .map((ch, i) => {
+      if (x[i] === undefined) return escapeXml(ch);
+      const advance = (x[i + 1] ?? width) - x[i];
+      return `<tspan x="${n(start + x[i] + share * advance)}">${escapeXml(ch)}</tspan>`;
+    })
+    .join('');
+  const anchor = it.anchor === 'start' ? '' : ` text-anchor="${it.anchor}"`;
+  return `<text y="${n(it.y)}" font-size="${n(it.size * PT_TO_MM)}" font-weight="${it.weight === 'bold' ? 700 : 400}"${anchor} fill="${it.color.rgb}" xml:space="preserve">${chars}</text>`;
+}
+
 function item(it: DrawItem): string {
   switch (it.kind) {
     case 'rect':
-      return `<rect x="${n(it.x)}" y="${n(it.y)}" width="${n(it.w)}" height="${n(it.h)}" fill="${it.fill}"/>`;
+      return `<rect x="${n(it.x)}" y="${n(it.y)}" width="${n(it.w)}" height="${n(it.h)}" fill="${it.fill.rgb}"/>`;
     case 'line': {
       const dash = it.dash ? ` stroke-dasharray="${n(it.dash[0])} ${n(it.dash[1])}"` : '';
-      return `<line x1="${n(it.x1)}" y1="${n(it.y1)}" x2="${n(it.x2)}" y2="${n(it.y2)}" stroke="${it.color}" stroke-width="${n(it.width * PT_TO_MM)}"${dash}/>`;
+      return `<line x1="${n(it.x1)}" y1="${n(it.y1)}" x2="${n(it.x2)}" y2="${n(it.y2)}" stroke="${it.color.rgb}" stroke-width="${n(it.width * PT_TO_MM)}"${dash}/>`;
     }
+    case 'circle':
+      return `<circle cx="${n(it.cx)}" cy="${n(it.cy)}" r="${n(it.r)}" fill="none" stroke="${it.color.rgb}" stroke-width="${n(it.width * PT_TO_MM)}"/>`;
     case 'text':
-      return `<text x="${n(it.x)}" y="${n(it.y)}" font-size="${n(it.size * PT_TO_MM)}" font-weight="${it.weight === 'bold' ? 700 : 400}" text-anchor="${it.anchor}" fill="${it.color}" xml:space="preserve">${escapeXml(it.text)}</text>`;
+      return text(it);
   }
 }
 

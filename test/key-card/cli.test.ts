@@ -11,7 +11,7 @@ import {
 } from '@nemid-sim/key-card';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, NEMID_BIN, nemid } from '../helpers/cli.js';
-import { tempDir } from './helpers.js';
+import { svgTexts, tempDir } from './helpers.js';
 import { pdfBytes } from './pdf-helpers.js';
 
 const dir = tempDir('nemid-card-cli-');
@@ -124,8 +124,39 @@ describe('nemid card print', () => {
 
   it('writes exactly the PDF the library renders for the batch', async () => {
     const batch = await readBatchFile(secrets, parseKeyFile(readFileSync(key, 'utf8')));
-    const expected = await pdfBytes(batch.cards, { paper: 'letter', createdAt: new Date(batch.createdAt) });
+    const expected = await pdfBytes(batch.cards, {
+      paper: 'letter',
+      createdAt: new Date(batch.createdAt),
+      batchId: batch.batchId,
+      job: 'cards',
+    });
     expect(readFileSync(join(dir, 'cards.pdf')).equals(Buffer.from(expected))).toBe(true);
+  });
+
+  it('writes PDF/X-1a by default, and a plain RGB proof with --rgb', async () => {
+    const press = readFileSync(join(dir, 'cards.pdf'), 'latin1');
+    expect(press).toContain('/GTS_PDFX');
+    const out = join(dir, 'proof.pdf');
+    const r = await nemid([
+      'card',
+      'print',
+      ...batchArgs,
+      '--out',
+      out,
+      '--rgb',
+      '--job',
+      'proof for the bank',
+    ]);
+    expect(r.status).toBe(0);
+    const proof = readFileSync(out, 'latin1');
+    expect(proof).not.toContain('/GTS_PDFX');
+    expect(proof).not.toContain('/OutputIntents');
+  });
+
+  it('writes a PDF under any name when --format says so', async () => {
+    const out = join(dir, 'cards.print');
+    expect((await nemid(['card', 'print', ...batchArgs, '--out', out, '--format', 'pdf'])).status).toBe(0);
+    expect(readFileSync(out).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
   it('writes a Magnaprint PDF of chosen cards', async () => {
@@ -151,7 +182,7 @@ describe('nemid card print', () => {
     expect((await nemid(['card', 'print', ...batchArgs, '--out', svg, '--serial', serials[0]])).status).toBe(
       0,
     );
-    expect(readFileSync(svg, 'utf8')).toContain(`>${serials[0]}</text>`);
+    expect(svgTexts(readFileSync(svg, 'utf8'))).toContain(serials[0]);
     const txt = join(dir, 'cards.out');
     expect((await nemid(['card', 'print', ...batchArgs, '--out', txt, '--format', 'txt'])).status).toBe(0);
     const text = readFileSync(txt, 'utf8');
@@ -407,26 +438,45 @@ describe('bad input: one line on stderr, exit 2', () => {
       nemid(['card', 'print', ...batchArgs, '--out', pdf, '--magnaprint', '--paper', 'letter']),
       /A4/,
     );
-    await expectUsageError(nemid(['card', 'print', ...batchArgs, '--out', join(dir, 'all.svg')]), /one card/);
-    await expectUsageError(nemid(['card', 'print', ...batchArgs, '--out', pdf, '--paper', 'a3']), /--paper/);
     await expectUsageError(
-      nemid(['card', 'new', '--count', '1', '--key-file', key, '--out', pdf, '--series', 'O']),
+      await nemid(['card', 'print', ...batchArgs, '--out', join(dir, 'all.svg')]),
+      /one card/,
+    );
+    await expectUsageError(
+      await nemid(['card', 'print', ...batchArgs, '--out', pdf, '--paper', 'a3']),
+      /--paper/,
+    );
+    const txt = join(dir, 'z.txt');
+    await expectUsageError(
+      await nemid(['card', 'print', ...batchArgs, '--out', txt, '--rgb']),
+      /--rgb only applies/,
+    );
+    await expectUsageError(
+      await nemid(['card', 'print', ...batchArgs, '--out', txt, '--job', 'x']),
+      /--job only applies/,
+    );
+    await expectUsageError(
+      await nemid(['card', 'print', ...batchArgs, '--out', pdf, '--job', 'x'.repeat(61)]),
+      /job name/,
+    );
+    expect(existsSync(pdf)).toBe(false);
+    expect(existsSync(txt)).toBe(false);
+    await expectUsageError(
+      await nemid(['card', 'new', '--count', '1', '--key-file', key, '--out', pdf, '--series', 'O']),
       /--series/,
     );
   });
 });
 
-describe('an output folder that does not exist', () => {
-  it('is named in the error, not the temporary file made in it', async () => {
-    const missing = join(dir, 'no-such-dir');
-    for (const args of [
-      ['keygen', '--out', join(missing, 'k.key')],
-      ['card', 'new', '--count', '1', '--key-file', key, '--out', join(missing, 'b.nemid')],
-      ['card', 'print', ...batchArgs, '--out', join(missing, 'c.pdf')],
-      ['card', 'print', ...batchArgs, '--out', join(missing, 'c.txt')],
-    ]) {
-      const r = await nemid(args);
-      expect(r, args.join(' ')).toMatchObject({ status: 2, stderr: `nemid: no such folder: ${missing}\n` });
+describe('an output name that does not say the format', () => {
+  it('is refused, with one line and exit 2, unless --format says what to write', async () => {
+    for (const name of ['cards.docx', 'cards']) {
+      const out = join(dir, name);
+      await expectUsageError(
+        await nemid(['card', 'print', ...batchArgs, '--out', out]),
+        /^nemid: cannot tell what to write to .*: name it \.pdf, \.svg or \.txt, or say which with --format$/,
+      );
+      expect(existsSync(out)).toBe(false);
     }
   });
 });
@@ -457,7 +507,18 @@ describe('help', () => {
       ],
       [
         ['card', 'print'],
-        ['--secrets', '--key-file', '--out', '--serial', '--magnaprint', '--paper', '--format', '--force'],
+        [
+          '--secrets',
+          '--key-file',
+          '--out',
+          '--serial',
+          '--magnaprint',
+          '--paper',
+          '--format',
+          '--rgb',
+          '--job',
+          '--force',
+        ],
       ],
     ];
     for (const [cmd, options] of cases) {

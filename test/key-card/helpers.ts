@@ -31,6 +31,18 @@ export function testBatch(count: number, seed = 'batch'): Batch {
   return createBatch({ count, randomBytes: seededRandomBytes(seed), now: CREATED });
 }
 
+/** The text of every <text> element of an SVG, in document order (tspans joined, entities decoded). */
+export function svgTexts(svg: string): string[] {
+  return [...svg.matchAll(/<text\b[^>]*>([\s\S]*?)<\/text>/g)].map((m) =>
+    m[1]
+      .replace(/<[^>]+>/g, '')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&'),
+  );
+}
+
 const madeDirs: string[] = [];
 
 /** A fresh directory under the system temp directory, removed after the test file has run. */

@@ -1,31 +1,27 @@
 import {
+  BLACK,
+  BLEED_MM,
   CARD_PANELS,
+  cardMarks,
+  type DrawItem,
   type Drawing,
-  fontData,
   GRID_COLUMNS,
   ID1_HEIGHT_MM,
   ID1_WIDTH_MM,
+  impose,
   layoutCard,
   layoutMagnaprint,
   MAGNA_KEY_FONT_PT,
+  MAX_JOB_NAME,
+  PAPERS,
   printedKeys,
+  sheetMarks,
+  sheetTrim,
   type TextItem,
 } from '@nemid-sim/key-card';
-import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
 import { testBatch } from './helpers.js';
-
-const PT = 25.4 / 72;
-const doc = new PDFDocument({ autoFirstPage: false });
-doc.registerFont('regular', fontData('regular'));
-doc.registerFont('bold', fontData('bold'));
-
-/** Horizontal extent of a text item in mm, measured with the embedded font. */
-function extent(t: TextItem): [number, number] {
-  const w = doc.font(t.weight).fontSize(t.size).widthOfString(t.text) * PT;
-  const left = t.anchor === 'start' ? t.x : t.anchor === 'middle' ? t.x - w / 2 : t.x - w;
-  return [left, left + w];
-}
+import { extent, PT } from './text-extent.js';
 
 const texts = (d: Drawing): TextItem[] => d.items.filter((i): i is TextItem => i.kind === 'text');
 // Digits and capitals of Atkinson Hyperlegible rise 0.668 em above the baseline.
@@ -93,7 +89,7 @@ describe('the Magnaprint layout', () => {
       for (const t of digits) {
         expect(t.weight).toBe('bold');
         expect(t.size).toBeGreaterThanOrEqual(18);
-        expect(t.color).toBe('#000000');
+        expect(t.color).toBe(BLACK);
       }
       expect(MAGNA_KEY_FONT_PT).toBeGreaterThanOrEqual(18);
       for (const t of texts(layoutMagnaprint(card))) expect(t.weight).toBe('bold');
@@ -127,5 +123,75 @@ describe('the Magnaprint layout', () => {
     const digits = texts(layoutMagnaprint(cards[0])).filter((t) => /^\d{4}$/.test(t.text));
     const pitch = digits[1].y - digits[0].y;
     expect(pitch).toBeGreaterThan(capHeight(digits[0]) * 1.4);
+  });
+});
+
+/** The rectangle (mm) an item covers: x0, y0, x1, y1. */
+function boundingBox(item: DrawItem): [number, number, number, number] {
+  switch (item.kind) {
+    case 'rect':
+      return [item.x, item.y, item.x + item.w, item.y + item.h];
+    case 'circle':
+      return [item.cx - item.r, item.cy - item.r, item.cx + item.r, item.cy + item.r];
+    case 'line':
+      return [
+        Math.min(item.x1, item.x2),
+        Math.min(item.y1, item.y2),
+        Math.max(item.x1, item.x2),
+        Math.max(item.y1, item.y2),
+      ];
+    case 'text': {
+      const [l, r] = extent(item);
+      return [l, item.y - capHeight(item), r, item.y + 0.25 * item.size * PT];
+    }
+  }
+}
+
+describe('the marks and slug of an imposed sheet', () => {
+  const serials = testBatch(2, 'slug-layout').cards.map((c) => c.serial);
+  const slug = {
+    job: 'W'.repeat(MAX_JOB_NAME),
+    batchId: 'f'.repeat(32),
+    date: new Date('2026-11-29T12:00:00Z'),
+  };
+
+  it('keeps every mark, patch and line of the slug on the sheet and outside the bleed, on A4 and Letter', () => {
+    for (const paper of PAPERS) {
+      const sheet = impose(paper);
+      const trim = sheetTrim(sheet);
+      const bleed = {
+        x0: trim.x - BLEED_MM,
+        y0: trim.y - BLEED_MM,
+        x1: trim.x + trim.w + BLEED_MM,
+        y1: trim.y + trim.h + BLEED_MM,
+      };
+      const boxes = sheetMarks(sheet, 4999, 5000, serials, slug).map(boundingBox);
+      expect(boxes.length).toBeGreaterThan(20);
+      for (const [x0, y0, x1, y1] of boxes) {
+        expect(x0).toBeGreaterThan(0);
+        expect(y0).toBeGreaterThan(0);
+        expect(x1).toBeLessThan(sheet.sheetWidth);
+        expect(y1).toBeLessThan(sheet.sheetHeight);
+        const outside = x1 < bleed.x0 || x0 > bleed.x1 || y1 < bleed.y0 || y0 > bleed.y1;
+        expect(outside, `${paper}: ${[x0, y0, x1, y1].map((v) => v.toFixed(1))}`).toBe(true);
+      }
+    }
+  });
+
+  it('keeps the registration targets clear of the crop and fold marks', () => {
+    const sheet = impose('a4');
+    const marks = sheet.slots.flatMap((s) => cardMarks(s.x, s.y));
+    const targets = sheetMarks(sheet, 0, 1, serials, slug).filter((i) => i.kind === 'circle');
+    expect(targets).toHaveLength(4);
+    for (const t of targets) {
+      if (t.kind !== 'circle') continue;
+      for (const m of marks) {
+        if (m.kind !== 'line') continue;
+        // Distance from the target's centre to the mark's segment exceeds the target's reach (arm 3 mm).
+        const dx = Math.max(Math.min(m.x1, m.x2) - t.cx, 0, t.cx - Math.max(m.x1, m.x2));
+        const dy = Math.max(Math.min(m.y1, m.y2) - t.cy, 0, t.cy - Math.max(m.y1, m.y2));
+        expect(Math.hypot(dx, dy)).toBeGreaterThan(3.5);
+      }
+    }
   });
 });

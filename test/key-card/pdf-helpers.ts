@@ -19,6 +19,8 @@ export interface TextRun {
   fontName: string;
   x: number;
   y: number;
+  /** Advance width of the run in points. */
+  width: number;
 }
 
 export interface PageText {
@@ -40,7 +42,14 @@ export async function extractPages(bytes: Uint8Array): Promise<PageText[]> {
     for (const item of content.items) {
       if (!('str' in item) || item.str.trim() === '') continue;
       const [a, b, , , e, f] = item.transform as number[];
-      runs.push({ text: item.str, size: Math.hypot(a, b), fontName: item.fontName, x: e, y: f });
+      runs.push({
+        text: item.str,
+        size: Math.hypot(a, b),
+        fontName: item.fontName,
+        x: e,
+        y: f,
+        width: item.width,
+      });
     }
     pages.push({ width: x1 - x0, height: y1 - y0, runs });
   }

@@ -1,8 +1,10 @@
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import {
   type Batch,
   type CardRecord,
+  checkJobName,
   findCard,
+  MAX_JOB_NAME,
   openAtomicStream,
   PAPERS,
   type Paper,
@@ -28,15 +30,31 @@ interface PrintOpts extends BatchOpts {
   magnaprint?: boolean;
   paper?: Paper;
   format?: Format;
+  rgb?: boolean;
+  job?: string;
   force?: boolean;
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
+/** The format from --format, else from the extension of --out; any other extension is refused. */
 function formatOf(opts: PrintOpts): Format {
   if (opts.format) return opts.format;
-  const ext = extname(opts.out).toLowerCase();
-  return ext === '.svg' ? 'svg' : ext === '.txt' ? 'txt' : 'pdf';
+  const ext = extname(opts.out).toLowerCase().slice(1);
+  const format = FORMATS.find((f) => f === ext);
+  if (format) return format;
+  throw new UsageError(
+    `cannot tell what to write to ${opts.out}: name it .pdf, .svg or .txt, or say which with --format`,
+  );
+}
+
+/** The slug's job name: --job, else the output file's name without its extension. */
+function jobOf(opts: PrintOpts): string {
+  if (opts.job !== undefined) return checkJobName(opts.job);
+  const name = basename(opts.out, extname(opts.out))
+    .replace(/\p{Cc}/gu, '?')
+    .slice(0, MAX_JOB_NAME);
+  return name.trim() === '' ? 'NemID nøglekort' : name;
 }
 
 /** The cards to print: the named ones in the order given (each once), or the whole batch. */
@@ -50,9 +68,10 @@ export function registerCardPrintCommand(card: Command, io: CliIo): void {
     card
       .command('print')
       .description(
-        'render cards for printing. PDF: unfolded cards (folded size ID-1, 85.60 x 53.98 mm) imposed on ' +
-          'A4 or Letter sheets with crop and fold marks, TrimBox and BleedBox, fonts embedded; with ' +
-          '--magnaprint one large-type card per A4 page. SVG: one card. TXT: plain text.',
+        'render cards for printing. PDF: PDF/X-1a:2003 in CMYK for the press (FOGRA39), unfolded cards ' +
+          '(folded size ID-1, 85.60 x 53.98 mm) imposed on A4 or Letter sheets with crop, fold and ' +
+          'registration marks, a colour bar and a slug naming the job, TrimBox and BleedBox, fonts ' +
+          'embedded; with --magnaprint one large-type card per A4 page. SVG: one card. TXT: plain text.',
       )
       .requiredOption('--out <file>', 'where to write the output (an existing file is left alone)')
       .option(
@@ -72,8 +91,16 @@ export function registerCardPrintCommand(card: Command, io: CliIo): void {
       .addOption(
         new Option(
           '--format <format>',
-          'pdf, svg or txt (default: from the --out extension, else pdf)',
+          'pdf, svg or txt (default: from the --out extension, which must then be .pdf, .svg or .txt)',
         ).argParser(choiceOption('--format', FORMATS)),
+      )
+      .option(
+        '--rgb',
+        'a plain RGB PDF for proofing on screen instead of PDF/X-1a in CMYK (not for the press)',
+      )
+      .option(
+        '--job <name>',
+        `the job name in the slug of imposed sheets, up to ${MAX_JOB_NAME} characters (default: the --out file name)`,
       )
       .option('--force', 'replace the output file if it already exists'),
   ).action(async (opts: PrintOpts) => {
@@ -81,6 +108,11 @@ export function registerCardPrintCommand(card: Command, io: CliIo): void {
     if (opts.magnaprint && opts.paper === 'letter') throw new UsageError('Magnaprint is printed on A4 only');
     if (opts.magnaprint && format === 'txt') throw new UsageError('--magnaprint needs --format pdf or svg');
     if (opts.paper && format !== 'pdf') throw new UsageError('--paper only applies to --format pdf');
+    if (opts.rgb && format !== 'pdf') throw new UsageError('--rgb only applies to --format pdf');
+    if (opts.job !== undefined && (format !== 'pdf' || opts.magnaprint)) {
+      throw new UsageError('--job only applies to imposed PDF sheets (not to --magnaprint, SVG or text)');
+    }
+    const job = jobOf(opts);
     const batch = await openBatch(opts);
     const cards = pick(batch, opts.serial ?? []);
     const overwrite = opts.force ?? false;
@@ -110,6 +142,9 @@ export function registerCardPrintCommand(card: Command, io: CliIo): void {
           paper: opts.paper ?? 'a4',
           magnaprint: opts.magnaprint,
           createdAt: new Date(batch.createdAt),
+          batchId: batch.batchId,
+          job,
+          rgb: opts.rgb,
           onProgress: (done) => progress.update(done),
         });
         await target.commit();
