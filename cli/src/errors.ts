@@ -6,8 +6,16 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/**
+ * The database behind a `nemid server` command cannot answer now (down, restarting, full): the
+ * command was right and may be tried again later. Exit code 4.
+ */
+export class UnavailableError extends Error {
+  override readonly name = 'UnavailableError';
+}
+
 /** Exit codes of the `nemid` command. */
-export const EXIT = { ok: 0, noMatch: 1, usage: 2, internal: 3 } as const;
+export const EXIT = { ok: 0, noMatch: 1, usage: 2, internal: 3, unavailable: 4 } as const;
 
 /**
  * Turns any error into one line for stderr. Errors from our own parts (RangeError, TypeError and
@@ -15,6 +23,7 @@ export const EXIT = { ok: 0, noMatch: 1, usage: 2, internal: 3 } as const;
  * stack, since a stack trace helps nobody who runs the command.
  */
 export function describeError(err: unknown): { message: string; exitCode: number } {
+  if (err instanceof UnavailableError) return { message: err.message, exitCode: EXIT.unavailable };
   if (err instanceof UsageError || err instanceof RangeError || err instanceof TypeError) {
     return { message: err.message, exitCode: EXIT.usage };
   }
