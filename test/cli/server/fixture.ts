@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readBatchFile, readKeyFile } from '@nemid-sim/key-card';
-import { type Clock, createVerifier, type Verifier } from '@nemid-sim/server-verifier';
+import { type Clock, createVerifier, type EnrolInput, type Verifier } from '@nemid-sim/server-verifier';
 import { openSqliteStore } from '@nemid-sim/server-verifier/sqlite';
 import { expect } from 'vitest';
 import type { CliResult } from '../../helpers/cli.js';
@@ -79,10 +79,13 @@ export async function addUser(f: ServerFixture, extra: readonly string[] = []): 
   return { userId: userId as string, nemId: nemId as string };
 }
 
+let batches = 0;
+
 /** A key-card batch made by `nemid card new`, with its cards' secrets for answering challenges. */
 export async function cardBatch(f: ServerFixture, count: number) {
-  const key = join(f.dir, `batch-${count}.key`);
-  const secrets = join(f.dir, `cards-${count}.nemid`);
+  const name = `batch-${++batches}`;
+  const key = join(f.dir, `${name}.key`);
+  const secrets = join(f.dir, `${name}.nemid`);
   expect((await runInProcess(['keygen', '--out', key])).status).toBe(0);
   await ok(['card', 'new', '--count', String(count), '--key-file', key, '--out', secrets]);
   const batch = await readBatchFile(secrets, await readKeyFile(key));
@@ -95,9 +98,18 @@ export async function verifierOn(
   clock?: Clock,
 ): Promise<{ verifier: Verifier; close(): Promise<void> }> {
   const store = openSqliteStore(f.db, { create: false });
-  const verifier = createVerifier({ store, masterKey: await readKeyFile(f.masterKey), clock });
+  // Users enrolled here get cheap hashes (each hash keeps its own parameters), so tests that
+  // count wrong passwords stay fast; a password set by the CLI costs the default scrypt.
+  const policy = { scrypt: { N: 2 ** 10, r: 8, p: 1 } };
+  const verifier = createVerifier({ store, masterKey: await readKeyFile(f.masterKey), clock, policy });
   expect(await verifier.checkMasterKey()).toBe('ok');
   return { verifier, close: () => store.close() };
+}
+
+/** A user enrolled through the library with PASSWORD (cheap to check; see verifierOn). */
+export async function enrol(v: Verifier, cpr: string, extra: Partial<EnrolInput> = {}): Promise<Enrolled> {
+  const e = await v.enrol({ name: 'Bo Hansen', cpr, password: PASSWORD, ...extra });
+  return { userId: e.userId, nemId: e.nemIdNumber };
 }
 
 export const readText = (path: string): string => readFileSync(path, 'utf8');

@@ -50,7 +50,10 @@ const COMMANDS: [string, () => string[], string?][] = [
   ['server user unlock', () => ['server', 'user', 'unlock', '--user', '123456789']],
   ['server user audit', () => ['server', 'user', 'audit', '--user', '123456789']],
   ['server card list', () => ['server', 'card', 'list', '--user', '123456789']],
-  ['server card block', () => ['server', 'card', 'block', '--card', randomSerial(randomBytes), '--reason', 'lost']],
+  [
+    'server card block',
+    () => ['server', 'card', 'block', '--card', randomSerial(randomBytes), '--reason', 'lost'],
+  ],
   [
     'server token assign',
     () => ['server', 'token', 'assign', '--user', '123456789', '--serial', '1'.repeat(16)],
