@@ -261,3 +261,78 @@ describe('nemid server init and the store checks on PostgreSQL', () => {
     );
   });
 });
+
+describe('the database options', () => {
+  it.each([
+    [
+      'no database',
+      ['server', 'card', 'list', '--master-key-file', 'k', '--user', 'x'],
+      /exactly one of --db FILE/,
+    ],
+    [
+      'two databases',
+      ['server', 'init', '--db', 'x.db', '--pg', 'postgres://a@b/c', '--master-key-file', 'k'],
+      /exactly one of --db FILE/,
+    ],
+    [
+      'a schema without --pg',
+      ['server', 'init', '--db', 'x.db', '--pg-schema', 's', '--master-key-file', 'k'],
+      /--pg-schema needs --pg/,
+    ],
+    [
+      'an unknown durability',
+      ['server', 'init', '--db', 'x.db', '--durability', 'sloppy', '--master-key-file', 'k'],
+      /--durability/,
+    ],
+    [
+      'a bad schema name',
+      [
+        'server',
+        'init',
+        '--pg',
+        'postgres://a@b/c',
+        '--pg-schema',
+        'Robert"); DROP',
+        '--master-key-file',
+        'k',
+      ],
+      /schema name must be lower-case/,
+    ],
+  ])('refuses %s with one line on stderr and exit 2', async (_, args, message) => {
+    const r = await runInProcess(args.map((a) => (a === 'k' ? f.masterKey : a)));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('refuses a master key file that is not a key, without showing its contents', async () => {
+    const bad = join(f.dir, 'bad.key');
+    writeFileSync(bad, 'not-a-key-but-a-secret\n');
+    const line = await refused([
+      'server',
+      'user',
+      'show',
+      '--db',
+      f.db,
+      '--master-key-file',
+      bad,
+      '--user',
+      'x',
+    ]);
+    expect(line).toMatch(/^--master-key-file: /);
+    expect(line).not.toContain('not-a-key-but-a-secret');
+  });
+
+  it('reports an unreachable PostgreSQL without its password', async () => {
+    const line = await refused([
+      'server',
+      'init',
+      '--pg',
+      'postgres://nemid:pw-s3cret@127.0.0.1:1/none',
+      '--master-key-file',
+      f.masterKey,
+    ]);
+    expect(line).toMatch(/^cannot use PostgreSQL at postgres:\/\/nemid:\*\*\*@127\.0\.0\.1:1\/none/);
+    expect(line).not.toContain('pw-s3cret');
+  });
+});
