@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { writeFileAtomic } from '@nemid-sim/key-card';
-import { type MacAlgorithm, parsePskc, readPskcFile } from '@nemid-sim/pskc';
+import { MAX_PSKC_BYTES, type MacAlgorithm, parsePskc, readPskcFile } from '@nemid-sim/pskc';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { choiceOption } from '../options.js';
@@ -30,7 +30,7 @@ export function registerServerPskcCommands(token: Command): void {
       .description(
         "register a vendor's PSKC delivery (RFC 6030, as `nemid device batch` writes it): every key or none. " +
           'Every MAC is checked before a secret is decrypted; secrets in plain text, encrypted ones without ' +
-          'a MAC, and keys of an unknown algorithm refuse the file unless allowed below. A file over 32 MiB ' +
+          `a MAC, and keys of an unknown algorithm refuse the file unless allowed below. A file over ${MAX_PSKC_BYTES / 2 ** 20} MiB ` +
           'is refused before it is read. The key displays go to stock, each at its counter or clock offset.',
       )
       .requiredOption('--pskc <file>', 'the PSKC document')

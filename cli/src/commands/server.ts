@@ -1,7 +1,14 @@
 import type { Command } from 'commander';
 import { registerServerCardCommands } from './server-card.js';
 import { registerServeCommand } from './server-serve.js';
-import { addVerifierOptions, initStore, storeName, type VerifierOpts, withVerifier } from './server-store.js';
+import {
+  addStoreOptions,
+  addVerifierOptions,
+  initStore,
+  storeName,
+  type VerifierOpts,
+  withVerifier,
+} from './server-store.js';
 import { registerServerTokenCommands } from './server-token.js';
 import { registerServerUserCommands } from './server-user.js';
 
@@ -15,7 +22,7 @@ export function registerServerCommands(program: Command): void {
         '3 internal error, 4 the database cannot answer now (try again).',
     );
 
-  addVerifierOptions(
+  addStoreOptions(
     server
       .command('init')
       .description(
@@ -25,18 +32,23 @@ export function registerServerCommands(program: Command): void {
           'secrets cannot be read. On a database that exists already, init changes nothing (it says so) ' +
           'and only checks the key.',
       ),
-  ).action(async (opts: VerifierOpts) => {
-    const outcome = await initStore(opts);
-    const name = storeName(opts);
-    const lines = {
-      created: `created the verifier database ${name}; its master key is the one in ${opts.masterKeyFile}`,
-      existing: `${name} is a verifier database already, with this master key: nothing changed`,
-      claimed:
-        `${name} is a verifier database already; it had no master key yet and now belongs to the one ` +
-        `in ${opts.masterKeyFile}`,
-    };
-    process.stdout.write(`${lines[outcome]}\n`);
-  });
+  )
+    .requiredOption(
+      '--master-key-file <file>',
+      'the 32-byte master key the database gets (64 hex digits; make one with `nemid keygen --out FILE`)',
+    )
+    .action(async (opts: VerifierOpts) => {
+      const outcome = await initStore(opts);
+      const name = storeName(opts);
+      const lines = {
+        created: `created the verifier database ${name}; its master key is the one in ${opts.masterKeyFile}`,
+        existing: `${name} is a verifier database already, with this master key: nothing changed`,
+        claimed:
+          `${name} is a verifier database already; it had no master key yet and now belongs to the one ` +
+          `in ${opts.masterKeyFile}`,
+      };
+      process.stdout.write(`${lines[outcome]}\n`);
+    });
 
   registerServeCommand(server);
 
