@@ -2,7 +2,7 @@
  * `nemid server token ...`: key displays from a vendor (device files or a PSKC delivery), assigned,
  * blocked and unblocked, and moved to another server in PSKC with their counters (T-5, T-7, T-8).
  */
-import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Verifier } from '@nemid-sim/server-verifier';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -230,6 +230,11 @@ describe('nemid server token import and export (PSKC)', () => {
     ];
     for (const [args, message] of cases) expect(await refused(args)).toMatch(message);
     expect(await tokensIn(g)).toEqual([]);
+    const empty = join(g.dir, 'empty.xml');
+    expect(await refused(server(g, 'token', 'export', '--pskc', empty, '--psk-file', psk))).toBe(
+      'a PSKC document needs at least one key',
+    );
+    expect(existsSync(empty)).toBe(false);
   });
 
   it('takes plain-text secrets only with --allow-plaintext, and leaves out unknown keys only with --skip-unsupported', async () => {
