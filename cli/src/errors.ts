@@ -6,8 +6,16 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/**
+ * The database behind a `nemid server` command cannot answer now (down, restarting, full): the
+ * command was right and may be tried again later. Exit code 4.
+ */
+export class UnavailableError extends Error {
+  override readonly name = 'UnavailableError';
+}
+
 /** Exit codes of the `nemid` command (docs/cli.md explains each). */
-export const EXIT = { ok: 0, noMatch: 1, usage: 2, internal: 3 } as const;
+export const EXIT = { ok: 0, noMatch: 1, usage: 2, internal: 3, unavailable: 4 } as const;
 
 /**
  * The command ran, and its answer is "no" (no code in the window matched, the device is dead):
@@ -27,6 +35,7 @@ export const ERROR_PREFIX = 'nemid: ';
  */
 export function describeError(err: unknown): { message: string; exitCode: number } {
   if (err instanceof NoMatch) return { message: err.message, exitCode: EXIT.noMatch };
+  if (err instanceof UnavailableError) return { message: err.message, exitCode: EXIT.unavailable };
   if (err instanceof UsageError || err instanceof RangeError || err instanceof TypeError) {
     return { message: err.message, exitCode: EXIT.usage };
   }

@@ -1,12 +1,16 @@
+import { Readable } from 'node:stream';
 import { run } from '@nemid-sim/cli';
 import { vi } from 'vitest';
 import type { CliResult } from './cli.js';
 
 /**
  * Runs `nemid` inside the test process (no child process to start), capturing what it writes.
- * For commands that neither read standard input nor need a terminal.
+ * Standard input is `input` (empty without it). For commands that do not need a terminal.
  */
-export async function runInProcess(args: readonly string[]): Promise<CliResult> {
+export async function runInProcess(
+  args: readonly string[],
+  options: { input?: string } = {},
+): Promise<CliResult> {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const capture = (into: string[]) => (chunk: string | Uint8Array) => {
@@ -19,6 +23,9 @@ export async function runInProcess(args: readonly string[]): Promise<CliResult> 
   const err = vi
     .spyOn(process.stderr, 'write')
     .mockImplementation(capture(stderr) as typeof process.stderr.write);
+  const stdin = vi
+    .spyOn(process, 'stdin', 'get')
+    .mockReturnValue(Readable.from([Buffer.from(options.input ?? '')]) as typeof process.stdin);
   const exitCode = process.exitCode;
   process.exitCode = undefined;
   try {
@@ -27,6 +34,7 @@ export async function runInProcess(args: readonly string[]): Promise<CliResult> 
   } finally {
     out.mockRestore();
     err.mockRestore();
+    stdin.mockRestore();
     process.exitCode = exitCode;
   }
 }

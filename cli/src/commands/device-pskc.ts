@@ -12,16 +12,7 @@ import {
   writeDeviceFile,
 } from '@nemid-sim/device-sim';
 import { writeFileAtomic } from '@nemid-sim/key-card';
-import {
-  type MacAlgorithm,
-  type PskcDocument,
-  PskcError,
-  type PskcSecrets,
-  parsePskc,
-  readPasswordFile,
-  readPskcFile,
-  readPskFile,
-} from '@nemid-sim/pskc';
+import { type MacAlgorithm, type PskcDocument, PskcError, parsePskc, readPskcFile } from '@nemid-sim/pskc';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { choiceOption, integerOption } from '../options.js';
@@ -37,30 +28,7 @@ import {
   temperatureOption,
 } from './device-options.js';
 import { parseStartTime, wallUnix } from './device-time.js';
-
-interface KeyOpts {
-  pskFile?: string;
-  passwordFile?: string;
-}
-
-/** The pre-shared key (RFC 6030 6.1) or password (6.2) that protects a PSKC document. */
-function pskcSecrets(opts: KeyOpts, required: boolean): PskcSecrets {
-  if (opts.pskFile !== undefined && opts.passwordFile !== undefined) {
-    throw new UsageError('give either --psk-file or --password-file, not both');
-  }
-  if (opts.pskFile !== undefined) return { psk: readPskFile(opts.pskFile) };
-  if (opts.passwordFile !== undefined) return { password: readPasswordFile(opts.passwordFile) };
-  if (required) {
-    throw new UsageError(
-      'the delivery needs a key: --psk-file FILE (make one with: nemid keygen --psk --out FILE) or --password-file FILE',
-    );
-  }
-  return {};
-}
-
-const PSK_HELP =
-  'the pre-shared key file: 32 hex digits, AES-128 (make one with: nemid keygen --psk --out FILE)';
-const PASSWORD_HELP = 'a file holding the password that PBKDF2 turns into the key, instead of --psk-file';
+import { type KeyOpts, PASSWORD_HELP, PSK_HELP, pskcSecrets } from './pskc-keys.js';
 
 interface BatchOpts extends KeyOpts {
   count: number;
