@@ -133,6 +133,6 @@ describe('nemid server card list, block, threshold', () => {
     expect(await ok(server('user', 'show', '--user', other))).toContain('reorder at    35 keys left\n');
     const r = await runInProcess(server('card', 'threshold', '--user', other, '--keys-left', '148'));
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--keys-left must be from 0 to 147/);
+    expect(r.stderr).toMatch(/--keys-left must be a whole number from 0 to 147/);
   });
 });

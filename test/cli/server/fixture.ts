@@ -3,7 +3,7 @@
  * commands run in the test process (runInProcess); `verifierOn` opens the same database through the
  * library, as a backend would, to log on or to look at what a command did.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readBatchFile, readKeyFile } from '@nemid-sim/key-card';
@@ -86,8 +86,22 @@ export async function cardBatch(f: ServerFixture, count: number) {
   const name = `batch-${++batches}`;
   const key = join(f.dir, `${name}.key`);
   const secrets = join(f.dir, `${name}.nemid`);
+  // The numbers come from the fixture's one register, as for cards a bank issues: never twice.
+  const register = join(f.dir, 'cards.register');
+  if (!existsSync(register)) await ok(['card', 'register', 'new', '--out', register, '--series', 'K']);
   expect((await runInProcess(['keygen', '--out', key])).status).toBe(0);
-  await ok(['card', 'new', '--count', String(count), '--key-file', key, '--out', secrets]);
+  await ok([
+    'card',
+    'new',
+    '--count',
+    String(count),
+    '--key-file',
+    key,
+    '--out',
+    secrets,
+    '--register',
+    register,
+  ]);
   const batch = await readBatchFile(secrets, await readKeyFile(key));
   return { files: ['--secrets', secrets, '--key-file', key], cards: batch.cards };
 }
