@@ -37,7 +37,16 @@ export async function buildApp(s: DemoServices): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024 });
   await app.register(fastifyHelmet, {
     // Served over plain HTTP on 127.0.0.1: upgrading requests to HTTPS would break the page.
-    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    contentSecurityPolicy: {
+      directives: {
+        upgradeInsecureRequests: null,
+        styleSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        // A log-on page must never be framed (clickjacking).
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
     hsts: false,
   });
   await app.register(fastifyFormbody);

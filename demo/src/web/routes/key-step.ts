@@ -1,4 +1,4 @@
-import { isVerifierError } from '@nemid-sim/server-verifier';
+import { formatCpr, isVerifierError } from '@nemid-sim/server-verifier';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { keyStep } from '../dialog.js';
 import { errorText } from '../error-texts.js';
@@ -65,7 +65,7 @@ export function keyStepRoutes(app: FastifyInstance, s: DemoServices): void {
         await request.session.regenerate(['shopPseudonym', 'userId', 'cpr']);
         if (step.site === 'bank') {
           request.session.userId = result.userId;
-          request.session.cpr = result.identity.kind === 'cpr' ? result.identity.cpr : null;
+          request.session.cpr = result.identity.kind === 'cpr' ? formatCpr(result.identity.cpr) : null;
         } else {
           request.session.shopPseudonym =
             result.identity.kind === 'pseudonym' ? result.identity.pseudonym : result.identity.cpr;
