@@ -11,6 +11,7 @@ import {
   createVerifier,
   type LogonResult,
   type PhoneService,
+  type PolicyOverrides,
   type ProviderIdentity,
   type RandomSource,
   type SigningResult,
@@ -44,6 +45,8 @@ export interface BankNemIdOptions {
   readonly masterKey: Uint8Array;
   readonly clock?: Clock;
   readonly random?: RandomSource;
+  /** The verifier's numbers (lockouts, scrypt cost); the defaults follow NemID. */
+  readonly policy?: PolicyOverrides;
   /** reads the key aloud; without it there is no "Ring mig op". */
   readonly phoneService?: PhoneService;
   /** Card orders, reorders and blocks: the bank prints and sends cards when told. */
@@ -81,6 +84,7 @@ export class BankNemId {
         masterKey: options.masterKey,
         clock: options.clock,
         random: options.random,
+        policy: options.policy,
         onEvent: options.onEvent,
         phoneService: options.phoneService,
       });

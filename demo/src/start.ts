@@ -30,6 +30,8 @@ export interface DemoOptions {
   readonly espeak: string | null;
   readonly clock?: Clock;
   readonly random?: RandomSource;
+  /** The verifier's policy (tests lower the scrypt cost). */
+  readonly policy?: PolicyOverrides;
   /** One line at a time for the terminal. */
   readonly log?: (line: string) => void;
 }
@@ -74,6 +76,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     masterKey,
     clock,
     random,
+    policy: options.policy,
     phoneService: voice?.service,
     onEvent: cardDesk.onEvent,
   });

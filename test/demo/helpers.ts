@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatCode } from '@nemid-sim/core';
 import { type RunningDemo, startDemo } from '@nemid-sim/demo';
 import { bringDeviceToNow, readDeviceFile, writeDeviceFile } from '@nemid-sim/device-sim';
-import { formatCode } from '@nemid-sim/core';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { seededRandomBytes } from '../key-card/helpers.js';
 
@@ -21,13 +21,18 @@ export interface TestDemo {
 }
 
 /** A demo on a free port with its own data folder; deterministic ids and keys from `seed`. */
-export async function startTestDemo(seed: string, options: { espeak?: string | null } = {}): Promise<TestDemo> {
+export async function startTestDemo(
+  seed: string,
+  options: { espeak?: string | null } = {},
+): Promise<TestDemo> {
   const dir = mkdtempSync(join(tmpdir(), 'nemid-demo-'));
   const demo = await startDemo({
     dataDir: join(dir, 'data'),
     port: 0,
     espeak: options.espeak ?? null,
     random: seededRandomBytes(seed),
+    // A cheap scrypt: the tests log on dozens of times; the cost parameters are kept with each hash.
+    policy: { scrypt: { N: 1024, r: 8, p: 1 } },
   });
   return {
     demo,
@@ -119,7 +124,8 @@ export class WebUser {
       },
     });
     for (const c of response.cookies) {
-      if (c.value === '' || (c.expires !== undefined && c.expires.getTime() < Date.now())) this.cookies.delete(c.name);
+      if (c.value === '' || (c.expires !== undefined && c.expires.getTime() < Date.now()))
+        this.cookies.delete(c.name);
       else this.cookies.set(c.name, c.value);
     }
     return response;

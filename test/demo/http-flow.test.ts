@@ -124,10 +124,12 @@ describe('the whole flow, one user', () => {
     expect(textOf(blocked.html)).toMatch(new RegExp(`${serial} spærret`));
     const refused = await me.post('/self-service/block-token');
     expect(refused.path).toBe('/self-service');
-    expect(textOf(refused.html)).toContain('Du har ingen nøgler tilbage og intet nyt nøglekort. Bestil et nyt nøglekort. (AUTH006)');
+    expect(textOf(refused.html)).toContain(
+      'Du har ingen nøgler tilbage og intet nyt nøglekort. Bestil et nyt nøglekort. (AUTH006)',
+    );
   });
 
-  it('a new card is printed at once; its PDF is the owner\'s to download, and its keys work', async () => {
+  it("a new card is printed at once; its PDF is the owner's to download, and its keys work", async () => {
     const ordered = await me.post('/self-service/order-card');
     const serial = /Dit nye nøglekort ([A-Z]\d{3}-\d{3}-\d{3}) er klar/.exec(textOf(ordered.html))?.[1];
     expect(serial).toBeDefined();
@@ -157,7 +159,11 @@ describe('refusals explained by DanID codes', () => {
   it('a wrong password, and a wrong key, say what happened; the user id is kept and escaped', async () => {
     const user = new WebUser(t.demo);
     await user.get('/');
-    const wrong = await user.post('/logon', { userId: '<b>999999999</b>', password: 'nope12x', site: 'bank' });
+    const wrong = await user.post('/logon', {
+      userId: '<b>999999999</b>',
+      password: 'nope12x',
+      site: 'bank',
+    });
     expect(wrong.status).toBe(401);
     expect(textOf(wrong.html)).toContain('Forkert bruger-id eller adgangskode. (AUTH001)');
     expect(wrong.html).toContain('value="&lt;b&gt;999999999&lt;/b&gt;"');
