@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { readKeyFile, writeNewKeyFile } from '@nemid-sim/key-card';
 import {
   type Clock,
+  type PolicyOverrides,
   type RandomSource,
   systemClock,
   systemRandom,

@@ -145,6 +145,17 @@ export class WebUser {
   }
 }
 
+/** Opens the front page and types the demo customer's user id and password: the key step follows. */
+export async function enterPassword(
+  user: WebUser,
+  demo: RunningDemo,
+  loginId = demo.state.nemIdNumber,
+  password = demo.state.password,
+): Promise<Page> {
+  await user.get('/');
+  return user.post('/logon', { userId: loginId, password, site: 'bank' });
+}
+
 /** The visible text of a page, tags removed and spaces collapsed, for assertions a reader would make. */
 export function textOf(html: string): string {
   return html

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   askedKeyNumber,
+  enterPassword,
   keysFromPdf,
   keysFromText,
   pressKeyDisplay,
@@ -24,14 +25,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-async function logOnWithCard(user: WebUser, loginId: string, password: string): Promise<void> {
-  await user.get('/');
-  const keyPage = await user.post('/logon', { userId: loginId, password, site: 'bank' });
-  expect(keyPage.path).toBe('/key');
-  const done = await user.post('/key', { key: cardKeys.get(askedKeyNumber(keyPage.html))! });
-  expect(done.path).toBe('/account');
-}
-
 describe('the whole flow, one user', () => {
   const user = () => new WebUser(t.demo);
   let me: WebUser;
@@ -46,11 +39,7 @@ describe('the whole flow, one user', () => {
   });
 
   it('the key step shows the card number above the field and the key number asked for (KC-2)', async () => {
-    const keyPage = await me.post('/logon', {
-      userId: t.demo.state.nemIdNumber,
-      password: t.demo.state.password,
-      site: 'bank',
-    });
+    const keyPage = await enterPassword(me, t.demo);
     expect(keyPage.path).toBe('/key');
     const text = textOf(keyPage.html);
     const serial = t.demo.card!.serial;
@@ -169,11 +158,7 @@ describe('refusals explained by DanID codes', () => {
     expect(wrong.html).toContain('value="&lt;b&gt;999999999&lt;/b&gt;"');
     expect(wrong.html).not.toContain('<b>999999999');
 
-    const keyPage = await user.post('/logon', {
-      userId: t.demo.state.cpr,
-      password: t.demo.state.password,
-      site: 'bank',
-    });
+    const keyPage = await enterPassword(user, t.demo, t.demo.state.cpr);
     const asked = askedKeyNumber(keyPage.html);
     const otherKey = [...cardKeys].find(([n]) => n !== asked)![1];
     const refused = await user.post('/key', { key: otherKey });

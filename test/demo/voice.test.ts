@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   askedKeyNumber,
   ESPEAK,
+  enterPassword,
   keysFromText,
   OUT_DIR,
   startTestDemo,
@@ -31,12 +32,7 @@ describe('Voice Response with espeak-ng', () => {
 
   it('"Ring mig op" plays a WAV of the six digits; the key is never in the page', async () => {
     const user = new WebUser(t.demo);
-    await user.get('/');
-    const keyPage = await user.post('/logon', {
-      userId: t.demo.state.nemIdNumber,
-      password: t.demo.state.password,
-      site: 'bank',
-    });
+    const keyPage = await enterPassword(user, t.demo);
     expect(textOf(keyPage.html)).toContain('Ring mig op');
     const keyNumber = askedKeyNumber(keyPage.html);
     const key = keysFromText(t.demo.card!.text).get(keyNumber)!;
@@ -87,12 +83,7 @@ describe('without espeak-ng', () => {
       'Voice Response ("Ring mig op") is off: /nonexistent/espeak-ng was not found (Debian: apt-get install espeak-ng).',
     ]);
     const user = new WebUser(t.demo);
-    await user.get('/');
-    const keyPage = await user.post('/logon', {
-      userId: t.demo.state.nemIdNumber,
-      password: t.demo.state.password,
-      site: 'bank',
-    });
+    const keyPage = await enterPassword(user, t.demo);
     expect(textOf(keyPage.html)).toContain('Oplæsning af nøglen er slået fra');
     expect(keyPage.html).not.toContain('action="/key/call"');
     const key = keysFromText(t.demo.card!.text).get(askedKeyNumber(keyPage.html))!;
