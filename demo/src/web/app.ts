@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
@@ -16,6 +15,7 @@ import { html } from './html.js';
 import { page } from './layout.js';
 import { sendPage, textsOf } from './request.js';
 import { accountRoutes } from './routes/account.js';
+import { assetRoutes } from './routes/assets.js';
 import { keyStepRoutes } from './routes/key-step.js';
 import { logRoutes } from './routes/log.js';
 import { logonRoutes } from './routes/logon.js';
@@ -24,7 +24,6 @@ import { selfServiceRoutes } from './routes/self-service.js';
 import type { DemoServices } from './services.js';
 import './session.js';
 
-const STYLE = readFileSync(new URL('../../static/style.css', import.meta.url), 'utf8');
 /** Sessions end after 30 minutes without a request (the NemID dialog itself after 5). */
 const SESSION_MS = 30 * 60_000;
 
@@ -69,9 +68,7 @@ export async function buildApp(s: DemoServices): Promise<FastifyInstance> {
   const sweep = dropExpiredSessions(sessions);
   app.addHook('onClose', async () => clearInterval(sweep));
 
-  app.get('/style.css', async (_request, reply) =>
-    reply.type('text/css; charset=utf-8').header('cache-control', 'max-age=300').send(STYLE),
-  );
+  assetRoutes(app);
   logonRoutes(app, s);
   keyStepRoutes(app, s);
   accountRoutes(app, s);

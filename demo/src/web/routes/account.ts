@@ -38,7 +38,7 @@ export function tokenLine(t: Texts, token: TokenView): string {
   return `${token.tokenSerial} (${t.tokenStates[token.state]})`;
 }
 
-/** The customer's cards, each with its PDF to download (the printed card, KC-5). */
+/** The customer's cards, each usable one with its PDF to download (the printed card, KC-5). */
 export function cardTable(t: Texts, cards: readonly CardView[], actions?: (c: CardView) => Html): Html {
   return html`<table class="cards">
     <thead><tr><th scope="col">${t.cardNumber}</th><th scope="col">${t.cardStatus}</th><th scope="col">${t.keysLeft}</th><th scope="col"><span class="visually-hidden">PDF</span></th>${actions ? html`<th scope="col"><span class="visually-hidden">${t.blockCardTitle}</span></th>` : ''}</tr></thead>
@@ -47,7 +47,7 @@ export function cardTable(t: Texts, cards: readonly CardView[], actions?: (c: Ca
         <th scope="row">${c.cardNumber}</th>
         <td>${t.cardStatuses[c.status]}${c.current ? html` (${t.current})` : ''}</td>
         <td>${c.keysLeft}</td>
-        <td><a href="/cards/${c.cardNumber}.pdf" download>${t.downloadCard(c.cardNumber)}</a></td>
+        <td>${c.status === 'active' ? html`<a href="/cards/${c.cardNumber}.pdf" download>${t.downloadCard(c.cardNumber)}</a>` : ''}</td>
         ${actions ? html`<td>${actions(c)}</td>` : ''}
       </tr>`,
     )}</tbody>
