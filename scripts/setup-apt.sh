@@ -7,6 +7,8 @@ PACKAGES=(
   oathtool   # test/device-sim/otpauth-oathtool.test.ts: codes of a device made from an otpauth:// URI
   pskc-utils # test/pskc/interop.test.ts: python-pskc's pskc2csv and csv2pskc read and write our PSKC
   pskctool   # test/pskc/interop.test.ts: libpskc validates our PSKC against the RFC 6030 schema
+  chromium   # test/demo/browser.test.ts: the demo bank in a real browser (playwright-core downloads none)
+  espeak-ng  # the demo's Voice Response speaks the key; test/demo/voice.test.ts, browser.test.ts
 )
 
 missing=()
