@@ -66,7 +66,6 @@ export class BankNemId {
   private constructor(
     private readonly verifier: Verifier,
     private readonly closeStore: () => Promise<void>,
-    readonly voiceResponse: boolean,
   ) {
     // A challenge nobody answers stays in the store until it is purged (docs/server-verifier.md).
     this.housekeeping = setInterval(() => {
@@ -89,7 +88,7 @@ export class BankNemId {
         phoneService: options.phoneService,
       });
       await verifier.checkMasterKey();
-      return new BankNemId(verifier, () => store.close(), options.phoneService !== undefined);
+      return new BankNemId(verifier, () => store.close());
     } catch (err) {
       await store.close();
       throw err;

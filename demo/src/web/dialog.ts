@@ -75,31 +75,39 @@ function purpose(t: Texts, step: KeyStep): string {
 
 function cardForm(v: KeyStepView, cardNumber: string, keyNumber: string): Html {
   const { t } = v;
-  return html`<form method="post" action="/key" class="dialog-form">
-      ${csrfField(v.csrf)}
-      <p class="card-number">${t.keyCard} <strong>${cardNumber}</strong></p>
-      <div class="field">
-        <label for="key">${t.keyNumberAsked(keyNumber)}</label>
-        <p class="hint" id="key-hint">${t.keyHint}</p>
-        <input id="key" name="key" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}"
-          maxlength="6" required aria-describedby="key-hint" autofocus class="key-input">
-      </div>
-      <button type="submit" class="primary">${t.next}</button>
-    </form>`;
+  return answerForm(
+    v,
+    html`${t.keyCard} <strong>${cardNumber}</strong>`,
+    t.keyNumberAsked(keyNumber),
+    t.keyHint,
+    6,
+  );
 }
 
 function tokenForm(v: KeyStepView, serial: string, activation: boolean): Html {
   const { t } = v;
+  const hint = html`${t.codeHint}${activation ? html` <strong>${t.activationNote}</strong>` : ''}`;
+  return answerForm(v, html`${t.keyDisplay} <strong>${serial}</strong>`, t.codeLabel, hint, 9);
+}
+
+/** The field for the key or code, with what it is for above it (KC-2: the card number). */
+function answerForm(
+  v: KeyStepView,
+  above: Html,
+  label: string,
+  hint: Html | string,
+  maxDigits: number,
+): Html {
   return html`<form method="post" action="/key" class="dialog-form">
       ${csrfField(v.csrf)}
-      <p class="card-number">${t.keyDisplay} <strong>${serial}</strong></p>
+      <p class="card-number">${above}</p>
       <div class="field">
-        <label for="key">${t.codeLabel}</label>
-        <p class="hint" id="key-hint">${t.codeHint}${activation ? html` <strong>${t.activationNote}</strong>` : ''}</p>
-        <input id="key" name="key" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6,9}"
-          maxlength="9" required aria-describedby="key-hint" autofocus class="key-input">
+        <label for="key">${label}</label>
+        <p class="hint" id="key-hint">${hint}</p>
+        <input id="key" name="key" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6,${maxDigits}}"
+          maxlength="${maxDigits}" required aria-describedby="key-hint" autofocus class="key-input">
       </div>
-      <button type="submit" class="primary">${t.next}</button>
+      <button type="submit" class="primary">${v.t.next}</button>
     </form>`;
 }
 
