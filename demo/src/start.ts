@@ -84,9 +84,6 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   cardDesk.attach(bank);
   let app: FastifyInstance | null = null;
   try {
-    const state = fresh ? await provision(bank, paths, clock, random) : readState(paths.state);
-    const { cards, token } = await bank.overview(state.userId);
-    const current = cards.find((c) => c.current);
     app = await buildApp({
       bank,
       cardDesk,
@@ -95,7 +92,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       cardsDir: paths.cards,
       log,
     });
+    // The port first: a busy one is reported before the first start's work (it is printed later).
     await listen(app, host, options.port);
+    const state = fresh ? await provision(bank, paths, clock, random) : readState(paths.state);
+    const { cards, token } = await bank.overview(state.userId);
+    const current = cards.find((c) => c.current);
     const { port } = app.server.address() as AddressInfo;
     const running = app;
     return {
