@@ -10,6 +10,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  type Session,
 } from 'fastify';
 import { html } from './html.js';
 import { page } from './layout.js';
@@ -50,7 +51,7 @@ export async function buildApp(s: DemoServices): Promise<FastifyInstance> {
   });
   await app.register(fastifyFormbody);
   await app.register(fastifyCookie);
-  const sessions = new Map();
+  const sessions = new Map<string, Session>();
   await app.register(fastifySession, {
     // Sessions live in memory, so a new secret at each start costs nothing but the sessions.
     secret: randomBytes(32).toString('hex'),
@@ -100,14 +101,12 @@ function errorPage(request: FastifyRequest, reply: FastifyReply, status: number,
 }
 
 /** The memory store keeps every session for good; those past their cookie's expiry go now and then. */
-function dropExpiredSessions(
-  sessions: Map<string, { cookie?: { expires?: Date | string | null } }>,
-): NodeJS.Timeout {
+function dropExpiredSessions(sessions: Map<string, Session>): NodeJS.Timeout {
   const timer = setInterval(() => {
     const now = Date.now();
     for (const [id, session] of sessions) {
-      const expires = session.cookie?.expires;
-      if (expires && new Date(expires).getTime() <= now) sessions.delete(id);
+      const expires = session.cookie.expires;
+      if (expires && expires.getTime() <= now) sessions.delete(id);
     }
   }, 60_000);
   timer.unref();

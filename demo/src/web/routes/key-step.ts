@@ -121,7 +121,11 @@ export function keyStepRoutes(app: FastifyInstance, s: DemoServices): void {
   app.post('/key/call', async (request, reply) => {
     const step = request.session.step;
     const voice = s.voice;
-    if (step === undefined || voice === null) return noStep(request, reply);
+    if (step === undefined) return noStep(request, reply);
+    if (voice === null) {
+      addFlash(request, 'error', textsOf(request).callUnavailable);
+      return seeOther(reply, '/key');
+    }
     const challenge = await s.bank.challenge(step.challengeId);
     if (challenge === null || challenge.factor !== 'card') return seeOther(reply, '/key');
     try {
