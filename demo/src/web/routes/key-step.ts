@@ -46,7 +46,7 @@ export function keyStepRoutes(app: FastifyInstance, s: DemoServices): void {
           ? undefined
           : { url: `/voice/${step.recording}.wav`, phoneEnd: recorded.phoneEnd },
     });
-    const nav = step.kind === 'logon' ? 'none' : 'outbox';
+    const nav = step.kind === 'logon' ? 'none' : step.kind === 'sign' ? 'outbox' : 'self-service';
     const brand = step.kind === 'logon' && step.site === 'shop' ? 'shop' : 'bank';
     const flash = takeFlash(request);
     return sendPage(reply, page({ t, title: t.nemid, path: '/key', csrf, body, flash, nav, brand }));
@@ -67,8 +67,9 @@ export function keyStepRoutes(app: FastifyInstance, s: DemoServices): void {
           request.session.userId = result.userId;
           request.session.cpr = result.identity.kind === 'cpr' ? formatCpr(result.identity.cpr) : null;
         } else {
+          // What the verifier lets the shop know (S-3): a pseudonym, as it is not approved for CPR.
           request.session.shopPseudonym =
-            result.identity.kind === 'pseudonym' ? result.identity.pseudonym : result.identity.cpr;
+            result.identity.kind === 'pseudonym' ? result.identity.pseudonym : formatCpr(result.identity.cpr);
         }
         if (result.tokenActivated) addFlash(request, 'ok', t.activated);
         if (result.mustChangePassword && step.site === 'bank') {
