@@ -20,6 +20,7 @@ export default defineConfig({
       pkg('server-verifier/postgres', 'server-verifier/src/postgres.ts'),
       pkg('server-verifier/http', 'server-verifier/src/http.ts'),
       pkg('cli', 'cli/src/index.ts'),
+      pkg('demo', 'demo/src/index.ts'),
     ],
   },
   test: {

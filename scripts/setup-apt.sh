@@ -11,6 +11,8 @@ PACKAGES=(
   ghostscript        # gs: renders the card PDFs and their separations (test/key-card, NEMID_TEST_GS)
   librsvg2-bin       # rsvg-convert: renders the card SVG without its web font (NEMID_TEST_RSVG)
   fonts-dejavu-core  # DejaVu Sans: the fallback font that SVG rendering uses
+  chromium           # test/demo/browser.test.ts: the demo bank in a real browser (playwright-core downloads none)
+  espeak-ng          # the demo's Voice Response speaks the key; test/demo/voice.test.ts, browser.test.ts
 )
 
 missing=()
