@@ -1,7 +1,4 @@
-/** The PostgreSQL store (pg): `@nemid-sim/server-verifier/postgres`. */
-export { redactConnectionString } from './store/postgres/pool.js';
-export {
-  openPostgresStore,
-  PostgresStore,
-  type PostgresStoreOptions,
-} from './store/postgres/postgres-store.js';
+/** The PostgreSQL store (pg, loaded when a store is opened): `@nemid-sim/server-verifier/postgres`. */
+export { openPostgresStore } from './store/postgres/open-store.js';
+export type { PostgresConnectOptions, PostgresStoreOptions } from './store/postgres/options.js';
+export { redactConnectionString } from './store/postgres/redact.js';

@@ -1,2 +1,3 @@
-/** The SQLite store (better-sqlite3): `@nemid-sim/server-verifier/sqlite`. */
-export { openSqliteStore, SqliteStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
+/** The SQLite store (better-sqlite3, loaded when a store is opened): `@nemid-sim/server-verifier/sqlite`. */
+export { openSqliteStore } from './store/sqlite/open-store.js';
+export type { SqliteOpenOptions as SqliteStoreOptions } from './store/sqlite/options.js';

@@ -16,6 +16,7 @@ import { challengeView, createChallenge, switchToToken } from './challenges.js';
 import { audit, type Origin, type VerifierContext } from './context.js';
 import { invalid, VerifierError } from './errors.js';
 import { checkMasterKey } from './key-check.js';
+import { isLocked } from './lockout.js';
 import { deriveKeys } from './master-keys.js';
 import { checkPassword } from './password-check.js';
 import { type PhoneService, phoneKey } from './phone-key.js';
@@ -52,6 +53,7 @@ import type {
   CardView,
   ChallengeView,
   LogonResult,
+  PasswordView,
   SigningResult,
   TokenAction,
   TokenActionResult,
@@ -169,6 +171,22 @@ export class Verifier {
     return issueTemporaryPassword(this.ctx, userId, channel);
   }
 
+  /** ID-3, for support: whether the password is locked or blocked, and whether it is temporary. */
+  async passwordState(userId: string): Promise<PasswordView | null> {
+    await requireUser(this.ctx, userId);
+    const p = await this.ctx.store.getPassword(userId);
+    if (p === null) return null;
+    const now = this.ctx.clock();
+    const state = p.lockout.blocked ? 'blocked' : isLocked(p.lockout, now) ? 'locked' : 'ok';
+    return {
+      state,
+      lockedUntil: state === 'locked' ? p.lockout.lockedUntil : null,
+      failures: p.lockout.failures,
+      temporary: p.temporary,
+      setAt: p.setAt,
+    };
+  }
+
   /**
    * ID-3, for support: lifts a password lock before its 8 hours are over. A password blocked for
    * good needs a new one (`issueTemporaryPassword`).
@@ -213,9 +231,12 @@ export class Verifier {
     return deleteNemId(this.ctx, userId);
   }
 
-  /** S-1: the user's own log, oldest first (`since` inclusive, `until` exclusive). */
+  /**
+   * S-1: the user's own log, oldest first (`since` inclusive, `until` exclusive). It outlives a
+   * deleted NemID (KC-8: evidence for the user, and with a court order for the police).
+   */
   async auditLog(userId: string, query?: AuditQuery): Promise<AuditEntry[]> {
-    await requireUser(this.ctx, userId);
+    if ((await this.ctx.store.getUser(userId)) === null) throw new VerifierError('NOT_FOUND', 'no such user');
     return this.ctx.store.listAudit(userId, query);
   }
 

@@ -86,6 +86,18 @@ export interface UserView {
   readonly reorderThreshold: number;
 }
 
+/** ID-3: where a user's password stands, for support (never the password or its hash). */
+export interface PasswordView {
+  /** 'ok' usable; 'locked' until `lockedUntil`; 'blocked' for good (a new password is needed). */
+  readonly state: 'ok' | 'locked' | 'blocked';
+  readonly lockedUntil: number | null;
+  /** Wrong tries in the current run. */
+  readonly failures: number;
+  /** Issued by bank, support or SMS: the user is asked to choose a new one. */
+  readonly temporary: boolean;
+  readonly setAt: number;
+}
+
 export interface CardView {
   readonly cardNumber: string;
   readonly status: CardStatus;

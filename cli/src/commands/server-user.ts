@@ -1,4 +1,4 @@
-import type { CardView, TokenView, UserView } from '@nemid-sim/server-verifier';
+import type { CardView, PasswordView, TokenView, UserView } from '@nemid-sim/server-verifier';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { choiceOption } from '../options.js';
@@ -71,13 +71,14 @@ export function registerServerUserCommands(server: Command): void {
       user
         .command('show')
         .description(
-          'find a user by NemID number, CPR number or alias and show the NemID, its key cards and key ' +
-            'display (no secrets; the password lock is not shown: the verifier library does not tell it)',
+          'find a user by NemID number, CPR number or alias and show the NemID, its password state (locked, ' +
+            'blocked, temporary), its key cards and key display (no secrets)',
         ),
-    ).option('--json', 'print {"user", "cards", "token"} as JSON'),
+    ).option('--json', 'print {"user", "password", "cards", "token"} as JSON'),
   ).action(async (opts: UserOpts & { json?: boolean }) => {
     const state = await withUser(opts, async (v, found) => ({
       user: found,
+      password: await v.passwordState(found.userId),
       cards: await v.listCards(found.userId),
       token: await v.getToken(found.userId),
     }));
@@ -185,7 +186,18 @@ function describeToken(t: TokenView | null): string {
 }
 
 /** The state of a NemID as support reads it, one fact a line. */
-export function describeUser(state: { user: UserView; cards: CardView[]; token: TokenView | null }): string {
+function describePassword(p: PasswordView | null): string {
+  if (p === null) return 'none';
+  const state = p.state === 'locked' ? `locked until ${time(p.lockedUntil)}` : p.state;
+  return `${state}${p.failures > 0 ? `  ${p.failures} wrong in a row` : ''}${p.temporary ? '  temporary' : ''}  set ${time(p.setAt)}`;
+}
+
+export function describeUser(state: {
+  user: UserView;
+  password: PasswordView | null;
+  cards: CardView[];
+  token: TokenView | null;
+}): string {
   const u = state.user;
   const rows: [string, string][] = [
     ['user', u.userId],
@@ -198,6 +210,7 @@ export function describeUser(state: { user: UserView; cards: CardView[]; token: 
     ['e-mail', u.email ?? '-'],
     ['eligibility', u.eligibility],
     ['status', u.status],
+    ['password', describePassword(state.password)],
     ['site logging', u.siteLogOptIn ? 'on' : 'off'],
     ['reorder at', `${u.reorderThreshold} keys left`],
     ...(state.cards.length === 0

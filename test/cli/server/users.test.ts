@@ -63,6 +63,7 @@ describe('nemid server user show', () => {
       expect(shown).toContain('CPR number    040490-1234\n');
       expect(shown).toContain('alias         anna.j\n');
       expect(shown).toContain('status        active\n');
+      expect(shown).toMatch(/^password {6}ok {2}set 20/m);
       expect(shown).toMatch(
         new RegExp(`^card {10}${serial}  active  148 keys left  current  issued 20`, 'm'),
       );
@@ -117,6 +118,15 @@ describe('passwords: temporary, locks', () => {
       for (let i = 0; i < 4; i++) expect(await logOn(verifier, u.nemId, 'wrong-password')).toBe('AUTH001');
       expect(await logOn(verifier, u.nemId, 'wrong-password')).toBe('LOCK001');
       expect(await logOn(verifier, u.nemId, PASSWORD)).toBe('LOCK001');
+      expect(await ok(server('user', 'show', '--user', u.nemId))).toMatch(
+        /^password {6}locked until 20\S+Z {2}set /m,
+      );
+      expect(
+        JSON.parse(await ok(server('user', 'show', '--user', u.nemId, '--json'))).password,
+      ).toMatchObject({
+        state: 'locked',
+        temporary: false,
+      });
       expect(await ok(server('user', 'unlock', '--user', u.nemId))).toBe(
         `password of NemID ${u.nemId} unlocked\n`,
       );
@@ -126,6 +136,7 @@ describe('passwords: temporary, locks', () => {
       now += 9 * 3600_000; // past the 8-hour lock: the next run of 5 blocks for good
       for (let i = 0; i < 5; i++) await logOn(verifier, u.nemId, 'wrong-password');
       expect(await logOn(verifier, u.nemId, PASSWORD)).toBe('AUTH007');
+      expect(await ok(server('user', 'show', '--user', u.nemId))).toMatch(/^password {6}blocked {2}set /m);
       expect(await refused(server('user', 'unlock', '--user', u.nemId))).toBe(
         'The password is blocked for good: issue a temporary password.',
       );

@@ -138,6 +138,10 @@ describe('blocking and deleting a NemID (S-4, KC-8)', () => {
     expect(await codeOf(h.verifier.getUser(u.userId))).toBe('NOT_FOUND');
     expect((await h.store.listCards(u.userId)).map((c) => c.status)).toEqual(['blocked']);
     expect((await h.store.getUser(u.userId))?.alias).toBeNull();
+    // KC-8: the log stays, for the user and (with a court order) the police.
+    const log = await h.verifier.auditLog(u.userId);
+    expect(log.map((e) => e.action)).toEqual(['enrol', 'card-issued', 'nemid-deleted']);
+    expect(await codeOf(h.verifier.auditLog('nobody'))).toBe('NOT_FOUND');
   });
 
   it('lets a person whose NemID was deleted enrol again, with nothing of the old access left', async () => {

@@ -7,8 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Verifier } from '@nemid-sim/server-verifier';
-import { openPostgresStore, type PostgresStore } from '@nemid-sim/server-verifier/postgres';
+import type { Store, Verifier } from '@nemid-sim/server-verifier';
+import { openPostgresStore } from '@nemid-sim/server-verifier/postgres';
 import { openSqliteStore } from '@nemid-sim/server-verifier/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -40,7 +40,7 @@ const wrongLogon = (login: string, i: number) => ({
 
 describe('PostgreSQL: two instances with separate pools', () => {
   let schema: TestSchema;
-  let stores: PostgresStore[] = [];
+  let stores: Store[] = [];
   let a: Verifier;
   let b: Verifier;
   /** Alternates the instances, as a load balancer would. */

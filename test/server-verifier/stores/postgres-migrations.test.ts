@@ -4,10 +4,8 @@ import {
   migratePostgres,
   postgresSchemaVersions,
 } from '../../../server-verifier/src/store/postgres/migrate.js';
-import {
-  createPostgresPool,
-  redactConnectionString,
-} from '../../../server-verifier/src/store/postgres/pool.js';
+import { createPostgresPool } from '../../../server-verifier/src/store/postgres/pool.js';
+import { redactConnectionString } from '../../../server-verifier/src/store/postgres/redact.js';
 import { type Migration, SchemaMismatchError } from '../../../server-verifier/src/store/sql/migration.js';
 import { createTestSchema, type TestSchema } from './pg-env.js';
 

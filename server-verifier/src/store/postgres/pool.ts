@@ -1,25 +1,7 @@
-import pg from 'pg';
-
-export interface PostgresConnectOptions {
-  /** postgres://user:password@host:port/database */
-  readonly connectionString: string;
-  /**
-   * The schema that holds the verifier's tables (created if missing). Lets several verifiers, or
-   * test runs, share one database. Default: the server's search_path (normally `public`).
-   */
-  readonly schema?: string;
-  /** Most connections this pool opens. */
-  readonly max?: number;
-  readonly applicationName?: string;
-  /**
-   * `full` (default): a commit returns once it is on disk, so an accepted code stays used even if
-   * the database server crashes. `relaxed` sets synchronous_commit=off for this pool's sessions:
-   * commits return before the disk flush (many times faster on slow disks); a server crash can
-   * lose the last fraction of a second of commits (never corrupt the database), which could let a
-   * code accepted just before the crash be accepted once more.
-   */
-  readonly durability?: 'full' | 'relaxed';
-}
+import type pg from 'pg';
+import { loadDriver } from '../sql/drivers.js';
+import type { PostgresConnectOptions } from './options.js';
+import { redactConnectionString } from './redact.js';
 
 interface PoolOptions extends PostgresConnectOptions {
   /** Create the schema when it is missing (default true). */
@@ -37,22 +19,13 @@ function parseInt8(text: string): number {
 }
 
 /** Our own parsers for this pool only, so an embedding application's pg settings stay as they are. */
-const types: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID && format !== 'binary'
-      ? parseInt8
-      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
-};
-
-/** Hides the password of a connection string, for messages and logs. */
-export function redactConnectionString(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '<unparseable connection string>';
-  }
+function typesOf(driver: typeof pg): pg.CustomTypesConfig {
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === INT8_OID && format !== 'binary'
+        ? parseInt8
+        : driver.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+  };
 }
 
 /**
@@ -64,12 +37,13 @@ export async function createPostgresPool(options: PoolOptions): Promise<pg.Pool>
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new RangeError('a PostgreSQL schema name must be lower-case letters, digits and _ (at most 63)');
   }
-  const pool = new pg.Pool({
+  const driver = loadDriver<typeof pg>('pg');
+  const pool = new driver.Pool({
     connectionString: options.connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'nemid-sim verifier',
     connectionTimeoutMillis: 10_000,
-    types,
+    types: typesOf(driver),
     // Startup parameters, so they are in force before a connection's first query.
     ...sessionOptions(schema, options.durability ?? 'full'),
   });

@@ -1,6 +1,5 @@
 import type pg from 'pg';
 import type { ProviderRecord, UserIdKind } from '../records.js';
-import { SchemaMismatchError } from '../sql/migration.js';
 import {
   AUDIT,
   CARDS,
@@ -14,25 +13,9 @@ import {
 } from '../sql/tables.js';
 import type { AnswerRows, AuditQuery, Decision, RowKeys, Rows, Store, Writes } from '../store.js';
 import { AnswerBatches, DEFAULT_ANSWER_BATCH } from './answer-batches.js';
-import { migratePostgres, postgresSchemaVersions } from './migrate.js';
-import { createPostgresPool, type PostgresConnectOptions } from './pool.js';
 import { postgresError } from './postgres-errors.js';
-import { POSTGRES_MIGRATIONS } from './schema.js';
 import { setWrites } from './set-writes.js';
 import { numbered, prepared, type SqlRow } from './sql.js';
-
-export interface PostgresStoreOptions extends PostgresConnectOptions {
-  /**
-   * Create the tables when the schema has none (default true). Tools that must not create a
-   * database by mistake (a mistyped schema name) pass false, and get SchemaMismatchError instead.
-   */
-  readonly create?: boolean;
-  /**
-   * At most this many answers share one transaction and its commit (default 32; 1 gives every
-   * answer a transaction of its own). See AnswerBatches.
-   */
-  readonly answerBatch?: number;
-}
 
 const HELD = "state IN ('assigned', 'active', 'blocked')";
 
@@ -234,27 +217,4 @@ export class PostgresStore implements Store {
 async function runWrites(client: pg.PoolClient, writes: Writes | undefined): Promise<void> {
   if (writes === undefined) return;
   for (const s of setWrites(writes)) await prepared(client, numbered(s.sql), s.params);
-}
-
-/**
- * Connects, checks the schema and brings it up to date. With `create: false` a schema without the
- * verifier's tables is refused (SchemaMismatchError) instead of filled.
- */
-export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
-  const pool = await createPostgresPool({ ...options, createSchema: options.create !== false });
-  try {
-    if (options.create === false && (await postgresSchemaVersions(pool)).length === 0) {
-      throw new SchemaMismatchError(
-        `${options.schema ?? 'the default schema'} holds no verifier tables (run \`nemid server init\` to make them)`,
-      );
-    }
-    await migratePostgres(pool, POSTGRES_MIGRATIONS);
-    const batch = options.answerBatch ?? DEFAULT_ANSWER_BATCH;
-    if (!(Number.isSafeInteger(batch) && batch >= 1))
-      throw new RangeError('answerBatch must be a whole number from 1');
-    return new PostgresStore(pool, batch);
-  } catch (err) {
-    await pool.end().catch(() => undefined);
-    throw err;
-  }
 }

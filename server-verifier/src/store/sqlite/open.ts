@@ -1,28 +1,10 @@
 import { closeSync, existsSync, openSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { driverMissing, isMissingNativePart, loadDriver } from '../sql/drivers.js';
 import { SchemaMismatchError } from '../sql/migration.js';
 import { migrateSqlite, sqliteSchemaVersions } from './migrate.js';
+import type { SqliteOpenOptions } from './options.js';
 import { SQLITE_MIGRATIONS } from './schema.js';
-
-export interface SqliteOpenOptions {
-  /**
-   * Create the file and its tables when they are missing (default true). Tools that must not
-   * create a database by mistake (a mistyped path) pass false, and get `SchemaMismatchError` for a
-   * file that is missing or was not made by this store.
-   */
-  readonly create?: boolean;
-  /**
-   * How long a write waits for another process's write lock before failing, in milliseconds
-   * (default 10,000). Several processes share one file, so this must cover the longest write.
-   */
-  readonly busyTimeoutMs?: number;
-  /**
-   * `full` (default) syncs the WAL in every commit, so an accepted code stays used across a power
-   * cut. `normal` syncs only at checkpoints (faster; a power cut can lose the last commits, which
-   * could let a code accepted just before it be accepted once more).
-   */
-  readonly durability?: 'full' | 'normal';
-}
 
 /**
  * Opens one SQLite file for the verifier. A new file is created with mode 0600 before SQLite opens
@@ -38,7 +20,13 @@ export function openSqliteFile(file: string, options: SqliteOpenOptions = {}): D
     if (!create) throw new SchemaMismatchError(`there is no verifier database at ${file}`);
     closeSync(openSync(file, 'wx', 0o600));
   }
-  const db = new Database(file);
+  const Driver = loadDriver<typeof Database>('better-sqlite3');
+  let db: Database.Database;
+  try {
+    db = new Driver(file);
+  } catch (err) {
+    throw isMissingNativePart(err) ? driverMissing('better-sqlite3', err) : err;
+  }
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
     const mode = db.pragma('journal_mode = WAL', { simple: true });

@@ -13,11 +13,8 @@ import {
 } from '../sql/tables.js';
 import { writeStatements } from '../sql/write-statements.js';
 import type { AnswerRows, AuditQuery, Decision, RowKeys, Rows, Store, Writes } from '../store.js';
-import { openSqliteFile, type SqliteOpenOptions } from './open.js';
 import { sqliteError } from './sqlite-errors.js';
 import { TurnBatch } from './turn-batch.js';
-
-export type SqliteStoreOptions = SqliteOpenOptions;
 
 type SqlRow = Record<string, unknown>;
 
@@ -218,14 +215,5 @@ export class SqliteStore implements Store {
 
   private all<R>(table: Table<R>, sql: string, ...params: unknown[]): R[] {
     return this.read(sql, ...params).map((row) => table.fromRow(row));
-  }
-}
-
-/** Opens (and by default creates, mode 0600) a verifier database in one SQLite file. */
-export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): SqliteStore {
-  try {
-    return new SqliteStore(openSqliteFile(file, options));
-  } catch (err) {
-    throw sqliteError(err);
   }
 }
