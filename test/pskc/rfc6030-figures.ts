@@ -2,6 +2,12 @@
  * The example documents printed in RFC 6030, as test fixtures: each constant is one figure's XML
  * document (without the RFC's page indentation). Their values are the RFC's: the ciphertexts,
  * MACs and salt are checked by the tests against the keys and secrets that the RFC states.
+ *
+ * Code Components extracted from RFC 6030 (https://www.rfc-editor.org/rfc/rfc6030). Copyright (c)
+ * 2010 IETF Trust and the persons identified as the document authors. All rights reserved.
+ * Redistribution and use in source and binary forms, with or without modification, are permitted
+ * under the Simplified BSD License terms set out in Section 4.e of the IETF Trust's Legal
+ * Provisions Relating to IETF Documents (https://trustee.ietf.org/license-info).
  */
 
 /** RFC 6030, Figure 2: PSKC Key Container Example. */
