@@ -328,6 +328,29 @@ describe('nemid card register: card numbers that are never given out twice', () 
     ).toBe(true);
   });
 
+  it('print --register checks the batch first: a clashing one is not printed (exit 2)', async () => {
+    const print = (batch: string, out: string) =>
+      nemid([
+        'card',
+        'print',
+        '--secrets',
+        join(dir, batch),
+        '--key-file',
+        key,
+        '--out',
+        join(dir, out),
+        '--register',
+        reg,
+      ]);
+    expect(await print('r1.nemid', 'r1.txt')).toMatchObject({ status: 0 });
+    expect(existsSync(join(dir, 'r1.txt'))).toBe(true);
+    const clash = await print('c1.nemid', 'c1.txt');
+    expect(clash.status).toBe(2);
+    expect(clash.stderr).toMatch(/the register has no record of giving these numbers to batch/);
+    expect(clash.stderr).toMatch(/not printed: the batch clashes with/);
+    expect(existsSync(join(dir, 'c1.txt'))).toBe(false);
+  });
+
   it('refuses to replace a register, to run while another run holds it, and says how to make one', async () => {
     const before = readFileSync(reg, 'utf8');
     await expectUsageError(

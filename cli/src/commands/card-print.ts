@@ -4,12 +4,14 @@ import {
   type CardRecord,
   checkJobName,
   findCard,
+  findClashes,
   MAX_JOB_NAME,
   openAtomicStream,
   PAPERS,
   type Paper,
   parseSerial,
   progressBar,
+  readRegisterFile,
   renderPdf,
   renderSvg,
   renderText,
@@ -32,6 +34,7 @@ interface PrintOpts extends BatchOpts {
   format?: Format;
   rgb?: boolean;
   job?: string;
+  register?: string;
   force?: boolean;
 }
 
@@ -102,6 +105,11 @@ export function registerCardPrintCommand(card: Command, io: CliIo): void {
         '--job <name>',
         `the job name in the slug of imposed sheets, up to ${MAX_JOB_NAME} characters (default: the --out file name)`,
       )
+      .option(
+        '--register <file>',
+        'check the batch against this register before printing (as `card register check` does): a card ' +
+          'number given to another batch, or a batch the register has no record of, stops the print',
+      )
       .option('--force', 'replace the output file if it already exists'),
   ).action(async (opts: PrintOpts) => {
     const format = formatOf(opts);
@@ -114,6 +122,12 @@ export function registerCardPrintCommand(card: Command, io: CliIo): void {
     }
     const job = jobOf(opts);
     const batch = await openBatch(opts);
+    if (opts.register !== undefined) {
+      // Caught before anything is printed, not when the verifier refuses the card at import.
+      const clashes = findClashes(await readRegisterFile(opts.register), [{ name: 'the batch', batch }]);
+      for (const clash of clashes) io.stderr.write(`nemid: ${clash}\n`);
+      if (clashes.length > 0) throw new UsageError(`not printed: the batch clashes with ${opts.register}`);
+    }
     const cards = pick(batch, opts.serial ?? []);
     const overwrite = opts.force ?? false;
     if (format === 'svg') {
