@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { integerOption } from '../options.js';
 import { addVerifierOptions, type VerifierOpts, withVerifier } from './server-store.js';
@@ -47,7 +47,11 @@ export function registerServeCommand(server: Command): void {
         integerOption('--rate-limit-client', 0, 100_000_000),
         6000,
       )
-      .option('--log-level <level>', 'error, warn, info or debug', logLevel, 'info'),
+      .addOption(
+        new Option('--log-level <level>', 'log level')
+          .choices(['error', 'warn', 'info', 'debug'])
+          .default('info'),
+      ),
   ).action(async (opts: ServeOpts) => {
     const backendKey = await readApiKey('--api-key-file', opts.apiKeyFile);
     const adminKey = await readApiKey('--admin-key-file', opts.adminKeyFile);
@@ -68,13 +72,16 @@ export function registerServeCommand(server: Command): void {
         },
       }).catch((err: unknown) => {
         const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EADDRINUSE') throw new UsageError(`port ${opts.port} on ${opts.host} is already in use`);
+        if (code === 'EADDRINUSE')
+          throw new UsageError(`port ${opts.port} on ${opts.host} is already in use`);
         if (code === 'EADDRNOTAVAIL' || code === 'EACCES')
           throw new UsageError(`cannot listen on ${opts.host} port ${opts.port} (${code})`);
         throw err;
       });
       if (backendKey === undefined)
-        running.app.log.warn('no --api-key-file: the backend endpoints take any caller; serve on localhost only');
+        running.app.log.warn(
+          'no --api-key-file: the backend endpoints take any caller; serve on localhost only',
+        );
       process.stdout.write(`listening on ${running.url}\n`);
       const signal = await new Promise<string>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));
@@ -85,11 +92,6 @@ export function registerServeCommand(server: Command): void {
       running.app.log.info('server stopped');
     });
   });
-}
-
-function logLevel(value: string): ServeOpts['logLevel'] {
-  if (value === 'error' || value === 'warn' || value === 'info' || value === 'debug') return value;
-  throw new UsageError('--log-level must be error, warn, info or debug');
 }
 
 /** An API key from its file (surrounding white space dropped); never shown in a message. */

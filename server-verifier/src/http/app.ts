@@ -29,7 +29,10 @@ export interface VerifierService {
  * (TypeBox), the OpenAPI document made from the same schemas, two API keys, attempt limits,
  * JSON-lines logs, Prometheus metrics, and expired challenges purged on a timer.
  */
-export async function buildVerifierService(verifier: Verifier, options: ServiceOptions = {}): Promise<VerifierService> {
+export async function buildVerifierService(
+  verifier: Verifier,
+  options: ServiceOptions = {},
+): Promise<VerifierService> {
   const o = resolveOptions(options);
   const t = o.timeouts;
   const app: App = Fastify({
@@ -107,7 +110,13 @@ export async function buildVerifierService(verifier: Verifier, options: ServiceO
     const route = request.routeOptions.url ?? 'unknown';
     metrics.request(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     request.log.info(
-      { method: request.method, route, url: request.url, status: reply.statusCode, ms: round(reply.elapsedTime) },
+      {
+        method: request.method,
+        route,
+        url: request.url,
+        status: reply.statusCode,
+        ms: round(reply.elapsedTime),
+      },
       'request',
     );
   });
@@ -190,4 +199,3 @@ function purgeTimer(app: App, verifier: Verifier, ms: number): NodeJS.Timeout | 
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
-

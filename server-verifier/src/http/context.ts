@@ -7,7 +7,13 @@ import type { ServiceMetrics } from './metrics.js';
 import type { PasswordGate } from './password-gate.js';
 
 /** The Fastify instance with TypeBox typing the handlers from the route schemas. */
-export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type App = FastifyInstance<
+  Server,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 /** What the route modules share. */
 export interface RouteContext {

@@ -31,7 +31,12 @@ export function requestId(req: IncomingMessage): string {
 export function errorForLog(err: unknown): { type: string; message: string; stack: string; code?: unknown } {
   if (!(err instanceof Error)) return { type: typeof err, message: String(err), stack: '' };
   const code = (err as { code?: unknown }).code;
-  return { type: err.name, message: err.message, ...(code === undefined ? {} : { code }), stack: err.stack ?? '' };
+  return {
+    type: err.name,
+    message: err.message,
+    ...(code === undefined ? {} : { code }),
+    stack: err.stack ?? '',
+  };
 }
 
 /** The log fields of an error and, when it has one, its cause (a driver's error behind UNAVAILABLE). */

@@ -53,7 +53,12 @@ export const DEFAULTS = {
     perAddress: { max: 30, windowMs: 60_000 },
     perClient: { max: 6_000, windowMs: 60_000 },
   } satisfies RateLimits,
-  timeouts: { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000, shutdownMs: 10_000 } satisfies Timeouts,
+  timeouts: {
+    headersMs: 10_000,
+    requestMs: 30_000,
+    keepAliveMs: 5_000,
+    shutdownMs: 10_000,
+  } satisfies Timeouts,
   purgeIntervalMs: 60_000,
   /** Bodies are small JSON objects; a PSKC import may be larger (a 32 MiB file in base64). */
   bodyLimit: 64 * 1024,
@@ -71,11 +76,19 @@ export function resolveOptions(o: ServiceOptions) {
   const rateLimits = { ...DEFAULTS.rateLimits, ...o.rateLimits };
   const timeouts = { ...DEFAULTS.timeouts, ...o.timeouts };
   for (const [name, limit] of Object.entries(rateLimits)) {
-    if (!(Number.isInteger(limit.max) && limit.max >= 0 && Number.isInteger(limit.windowMs) && limit.windowMs > 0))
+    if (
+      !(
+        Number.isInteger(limit.max) &&
+        limit.max >= 0 &&
+        Number.isInteger(limit.windowMs) &&
+        limit.windowMs > 0
+      )
+    )
       throw new RangeError(`rate limit ${name}: max must be a whole number >= 0 and the window > 0 ms`);
   }
   for (const [name, ms] of Object.entries(timeouts)) {
-    if (!(Number.isInteger(ms) && ms > 0)) throw new RangeError(`timeout ${name} must be a whole number of ms > 0`);
+    if (!(Number.isInteger(ms) && ms > 0))
+      throw new RangeError(`timeout ${name} must be a whole number of ms > 0`);
   }
   if (timeouts.requestMs < timeouts.headersMs)
     throw new RangeError('the request time limit must not be shorter than the headers time limit');
@@ -83,7 +96,8 @@ export function resolveOptions(o: ServiceOptions) {
     ['backend', o.backendKey],
     ['admin', o.adminKey],
   ] as const) {
-    if (key !== undefined && key.length < 16) throw new RangeError(`the ${name} API key must have 16 characters or more`);
+    if (key !== undefined && key.length < 16)
+      throw new RangeError(`the ${name} API key must have 16 characters or more`);
   }
   if (o.backendKey !== undefined && o.backendKey === o.adminKey)
     throw new RangeError('the backend and admin API keys must differ');

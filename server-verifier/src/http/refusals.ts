@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { type ErrorCode, VerifierError } from '../errors.js';
 import type { ChallengeView } from '../views.js';
-import { validationMessage, type ValidationIssue } from './validation-errors.js';
+import { type ValidationIssue, validationMessage } from './validation-errors.js';
 
 /** A refusal at the HTTP edge, before the verifier is asked: wrong key, wrong route, rate limit. */
 export class ServiceError extends Error {

@@ -1,47 +1,50 @@
-import { type TSchema, Type } from 'typebox';
+import { type Static, type TSchema, Type } from 'typebox';
 
 /**
  * The reply bodies as JSON Schema. Fastify serialises each reply through its schema, so a field
  * not declared here never leaves the service.
  */
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/** `T | null` as a type list, which the reply serialiser handles without trying each branch. */
+export const Nullable = <T extends TSchema & { type: string }>(t: T) =>
+  Type.Unsafe<Static<T> | null>({ ...t, type: [t.type, 'null'] });
 const Purpose = Type.Enum(['logon', 'sign', 'token-block', 'token-unblock', 'token-replace', 'self-service']);
 
-export const CardChallenge = Type.Object(
+/**
+ * A challenge to show. One object for both factors (not a union: the serialiser then need not
+ * try each branch); which fields come with which factor is in their descriptions.
+ */
+export const Challenge = Type.Object(
   {
     challengeId: Type.String(),
     purpose: Purpose,
-    factor: Type.Literal('card'),
-    cardNumber: Type.String({ description: 'Shown above the key field: A123-456-789' }),
-    keyNumber: Type.String({ description: '4 digits, 0042' }),
-    canSwitchToToken: Type.Boolean({ description: 'T-7: show "Skift til nøgleviser"' }),
-    batchDigest: Nullable(Type.String()),
-    expiresAt: Type.Integer(),
+    factor: Type.Enum(['card', 'token']),
+    cardNumber: Type.Optional(Type.String({ description: 'card: shown above the key field, A123-456-789' })),
+    keyNumber: Type.Optional(Type.String({ description: 'card: the key number asked for, 4 digits (0042)' })),
+    canSwitchToToken: Type.Optional(
+      Type.Boolean({
+        description: 'card: T-7, show "Skift til nøgleviser" (POST /v1/logon/switch-to-token)',
+      }),
+    ),
+    tokenSerial: Type.Optional(Type.String({ description: 'token: the key display, dddd dddd dddd dddd' })),
+    activation: Type.Optional(
+      Type.Boolean({ description: 'token: T-7, the first valid code activates the key display' }),
+    ),
+    batchDigest: Nullable(
+      Type.String({ description: 'sign: the digest of the batch the key approves (KC-7)' }),
+    ),
+    expiresAt: Type.Integer({ description: 'Milliseconds since the Unix epoch' }),
   },
-  { title: 'CardChallenge' },
+  { title: 'Challenge' },
 );
-
-export const TokenChallenge = Type.Object(
-  {
-    challengeId: Type.String(),
-    purpose: Purpose,
-    factor: Type.Literal('token'),
-    tokenSerial: Type.String({ description: 'dddd dddd dddd dddd' }),
-    activation: Type.Boolean({ description: 'T-7: the first valid code activates the key display' }),
-    batchDigest: Nullable(Type.String()),
-    expiresAt: Type.Integer(),
-  },
-  { title: 'TokenChallenge' },
-);
-
-export const Challenge = Type.Union([CardChallenge, TokenChallenge]);
 export const ChallengeReply = Type.Object({ challenge: Challenge });
 
-export const Identity = Type.Union([
-  Type.Object({ kind: Type.Literal('cpr'), cpr: Type.String() }),
-  Type.Object({ kind: Type.Literal('pseudonym'), pseudonym: Type.String() }),
-]);
+/** S-3: the CPR number for a provider approved for it, else a pseudonym only that provider gets. */
+export const Identity = Type.Object({
+  kind: Type.Enum(['cpr', 'pseudonym']),
+  cpr: Type.Optional(Type.String({ description: 'kind cpr: 10 digits' })),
+  pseudonym: Type.Optional(Type.String({ description: 'kind pseudonym' })),
+});
 const Factor = Type.Enum(['card', 'token']);
 
 export const LogonReply = Type.Object({
@@ -134,17 +137,20 @@ export const AuditLine = Type.Object(
 
 export const Done = Type.Object({ ok: Type.Literal(true) });
 
-/** Every refusal. AUTH011 also carries the challenge to answer with the next code. */
-export const ErrorReply = Type.Object(
-  {
-    error: Type.Object({
-      code: Type.String({ description: 'AUTH001..., LOCK00x, INVALID_INPUT, UNAUTHORIZED, RATE_LIMITED, ...' }),
-      message: Type.String({ description: 'One sentence, safe to show; never a secret or a request value' }),
-    }),
-    challenge: Type.Optional(Challenge),
-  },
-  { title: 'Error' },
+const ErrorFields = Type.Object({
+  code: Type.String({ description: 'AUTH001..., LOCK00x, INVALID_INPUT, UNAUTHORIZED, RATE_LIMITED, ...' }),
+  message: Type.String({ description: 'One sentence, safe to show; never a secret or a request value' }),
+});
+
+/** Every refusal. */
+export const ErrorReply = Type.Object({ error: ErrorFields }, { title: 'Error' });
+
+/** The refusals of the key steps: AUTH011 also carries the challenge to answer with the next code. */
+export const KeyErrorReply = Type.Object(
+  { error: ErrorFields, challenge: Type.Optional(Challenge) },
+  { title: 'KeyError' },
 );
 
 /** The refusals every route can give (Fastify matches 4xx and 5xx by their first digit). */
 export const REFUSALS = { '4xx': ErrorReply, '5xx': ErrorReply } as const;
+export const KEY_REFUSALS = { '4xx': KeyErrorReply, '5xx': ErrorReply } as const;

@@ -11,7 +11,9 @@ const bytes = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
 
 /** PSKC protection: a pre-shared key (hex) or a password, exactly one. */
 const PskcSecretFields = {
-  psk: Type.Optional(Type.String({ pattern: '^([0-9a-fA-F]{2}){16,32}$', description: 'Pre-shared key in hex' })),
+  psk: Type.Optional(
+    Type.String({ pattern: '^([0-9a-fA-F]{2}){16,32}$', description: 'Pre-shared key in hex' }),
+  ),
   password: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'PBKDF2 password' })),
 };
 function pskcSecrets(body: { psk?: string; password?: string }) {
@@ -94,7 +96,10 @@ export function adminFactorRoutes(app: App, ctx: RouteContext): void {
       const r = await v.importCards(
         request.body.cards.map((c) => ({ userId: c.userId, serial: c.cardNumber, secret: bytes(c.secret) })),
       );
-      return { imported: r.imported, refused: r.refused.map((x) => ({ cardNumber: x.serial, reason: x.reason })) };
+      return {
+        imported: r.imported,
+        refused: r.refused.map((x) => ({ cardNumber: x.serial, reason: x.reason })),
+      };
     },
   );
 
@@ -141,9 +146,7 @@ export function adminFactorRoutes(app: App, ctx: RouteContext): void {
               tokenSerial: TokenSerial,
               kind: Type.Enum(['hotp', 'totp']),
               secret: HexSecret,
-              algorithm: Type.Optional(
-                Type.Enum(['sha1', 'sha256', 'sha512']),
-              ),
+              algorithm: Type.Optional(Type.Enum(['sha1', 'sha256', 'sha512'])),
               digits: Type.Optional(Type.Integer({ minimum: 6, maximum: 9 })),
               stepSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
               t0: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -158,7 +161,11 @@ export function adminFactorRoutes(app: App, ctx: RouteContext): void {
     },
     async (request) => ({
       registered: await v.registerTokens(
-        request.body.tokens.map(({ tokenSerial, secret, ...t }) => ({ ...t, serial: tokenSerial, secret: bytes(secret) })),
+        request.body.tokens.map(({ tokenSerial, secret, ...t }) => ({
+          ...t,
+          serial: tokenSerial,
+          secret: bytes(secret),
+        })),
       ),
     }),
   );
@@ -213,7 +220,9 @@ export function adminFactorRoutes(app: App, ctx: RouteContext): void {
         response: { 200: Type.Object({ document: Type.String() }), ...REFUSALS },
       },
     },
-    async (request) => ({ document: await v.exportPskc(pskcSecrets(request.body), { mac: request.body.mac }) }),
+    async (request) => ({
+      document: await v.exportPskc(pskcSecrets(request.body), { mac: request.body.mac }),
+    }),
   );
 
   app.post(

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { type App, guard, type RouteContext, sendText } from './context.js';
 import { Body, LoginId, NO_CONTROL, Password, ProviderId, Reason, UserId } from './fields.js';
 import { ServiceError } from './refusals.js';
-import { AuditLine, Done, REFUSALS, UserReply } from './replies.js';
+import { AuditLine, Done, Nullable, REFUSALS, UserReply } from './replies.js';
 
 const Params = Type.Object({ userId: UserId }, { additionalProperties: false });
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max, pattern: NO_CONTROL });
@@ -45,7 +45,10 @@ export function adminUserRoutes(app: App, ctx: RouteContext): void {
     {
       ...route,
       schema: {
-        ...schema('Enrol a user (ID-2, ID-5)', 'Full NemID with a CPR number, else bank-only with a birth date.'),
+        ...schema(
+          'Enrol a user (ID-2, ID-5)',
+          'Full NemID with a CPR number, else bank-only with a birth date.',
+        ),
         body: Body({
           name: Text(200),
           cpr: OrNull(11),
@@ -74,14 +77,18 @@ export function adminUserRoutes(app: App, ctx: RouteContext): void {
     {
       ...route,
       schema: {
-        ...schema('Find a user by NemID number, CPR number or alias', 'In the body, so a CPR number stays out of URLs and logs.'),
+        ...schema(
+          'Find a user by NemID number, CPR number or alias',
+          'In the body, so a CPR number stays out of URLs and logs.',
+        ),
         body: Body({ loginId: LoginId }),
         response: { 200: UserReply, ...REFUSALS },
       },
     },
     async (request) => {
       const user = await v.findUser(request.body.loginId);
-      if (user === null) throw new ServiceError(404, 'NOT_FOUND', 'No user has this NemID number, CPR number or alias.');
+      if (user === null)
+        throw new ServiceError(404, 'NOT_FOUND', 'No user has this NemID number, CPR number or alias.');
       return { user };
     },
   );
@@ -90,7 +97,11 @@ export function adminUserRoutes(app: App, ctx: RouteContext): void {
     '/v1/admin/users/:userId',
     {
       ...route,
-      schema: { ...schema("A user's details and state"), params: Params, response: { 200: UserReply, ...REFUSALS } },
+      schema: {
+        ...schema("A user's details and state"),
+        params: Params,
+        response: { 200: UserReply, ...REFUSALS },
+      },
     },
     async (request) => ({ user: await v.getUser(request.params.userId) }),
   );
@@ -102,7 +113,12 @@ export function adminUserRoutes(app: App, ctx: RouteContext): void {
       schema: {
         ...schema('Change name, address, mobile number or e-mail (S-1)'),
         params: Params,
-        body: Body({ name: Type.Optional(Text(200)), address: OrNull(500), mobile: OrNull(32), email: OrNull(254) }),
+        body: Body({
+          name: Type.Optional(Text(200)),
+          address: OrNull(500),
+          mobile: OrNull(32),
+          email: OrNull(254),
+        }),
         response: { 200: Done, ...REFUSALS },
       },
     },
@@ -125,7 +141,7 @@ export function adminUserRoutes(app: App, ctx: RouteContext): void {
         params: Params,
         body: Body({ channel: Type.Enum(['bank', 'support', 'sms']) }),
         response: {
-          200: Type.Object({ password: Type.String(), sendTo: Type.Union([Type.String(), Type.Null()]) }),
+          200: Type.Object({ password: Type.String(), sendTo: Nullable(Type.String()) }),
           ...REFUSALS,
         },
       },
@@ -139,7 +155,10 @@ export function adminUserRoutes(app: App, ctx: RouteContext): void {
     {
       ...route,
       schema: {
-        ...schema('Lift a password lock before its 8 hours are over (ID-3)', 'A password locked for good needs a temporary password (409).'),
+        ...schema(
+          'Lift a password lock before its 8 hours are over (ID-3)',
+          'A password locked for good needs a temporary password (409).',
+        ),
         params: Params,
         body: Body({}),
         response: { 200: Done, ...REFUSALS },
@@ -172,7 +191,12 @@ export function adminUserRoutes(app: App, ctx: RouteContext): void {
     '/v1/admin/users/:userId/unblock',
     {
       ...route,
-      schema: { ...schema('Unblock the NemID (S-4)'), params: Params, body: Body({}), response: { 200: Done, ...REFUSALS } },
+      schema: {
+        ...schema('Unblock the NemID (S-4)'),
+        params: Params,
+        body: Body({}),
+        response: { 200: Done, ...REFUSALS },
+      },
     },
     async (request) => {
       await v.unblockNemId(request.params.userId);
@@ -185,7 +209,10 @@ export function adminUserRoutes(app: App, ctx: RouteContext): void {
     {
       ...route,
       schema: {
-        ...schema('Delete the NemID on request (KC-8)', 'Its cards are blocked; the user cannot log on after this.'),
+        ...schema(
+          'Delete the NemID on request (KC-8)',
+          'Its cards are blocked; the user cannot log on after this.',
+        ),
         params: Params,
         response: { 200: Done, ...REFUSALS },
       },
@@ -228,7 +255,10 @@ export function adminUserRoutes(app: App, ctx: RouteContext): void {
           { additionalProperties: false },
         ),
         response: {
-          200: { description: 'One AuditLine per line', content: { 'application/x-ndjson': { schema: AuditLine } } },
+          200: {
+            description: 'One AuditLine per line',
+            content: { 'application/x-ndjson': { schema: AuditLine } },
+          },
           ...REFUSALS,
         },
       },

@@ -1,8 +1,18 @@
 import { VerifierError } from '../errors.js';
 import { type App, attemptLimit, guard, type RouteContext } from './context.js';
-import { Body, ChallengeId, Key, LoginId, Origin, Password, ProviderId, Transactions, UserId } from './fields.js';
-import { ChallengeReply, LogonReply, REFUSALS, SigningReply } from './replies.js';
+import {
+  Body,
+  ChallengeId,
+  Key,
+  LoginId,
+  Origin,
+  Password,
+  ProviderId,
+  Transactions,
+  UserId,
+} from './fields.js';
 import { ServiceError } from './refusals.js';
+import { ChallengeReply, KEY_REFUSALS, LogonReply, REFUSALS, SigningReply } from './replies.js';
 
 /**
  * Log-on (ID-1) and signing (KC-7) for the backend. The backend passes the end user's IP address
@@ -60,7 +70,8 @@ export function logonRoutes(app: App, ctx: RouteContext): void {
       schema: {
         tags,
         summary: '"Skift til nøgleviser" on a card challenge (T-7)',
-        description: 'A card challenge with canSwitchToToken -> a key-display challenge whose first valid code activates it.',
+        description:
+          'A card challenge with canSwitchToToken -> a key-display challenge whose first valid code activates it.',
         security: backend.security,
         body: Body({ challengeId: ChallengeId }),
         response: { 200: ChallengeReply, ...REFUSALS },
@@ -79,7 +90,7 @@ export function logonRoutes(app: App, ctx: RouteContext): void {
         description: 'The key from the card, or the code from the key display -> who logged on.',
         security: backend.security,
         body: Body({ challengeId: ChallengeId, key: Key }),
-        response: { 200: LogonReply, ...REFUSALS },
+        response: { 200: LogonReply, ...KEY_REFUSALS },
       },
     },
     async (request) =>
@@ -103,7 +114,8 @@ export function logonRoutes(app: App, ctx: RouteContext): void {
     },
     async (request) => {
       const challenge = await ctx.verifier.getChallenge(request.body.challengeId);
-      if (challenge === null) throw new ServiceError(404, 'NOT_FOUND', 'No such challenge, or it has expired.');
+      if (challenge === null)
+        throw new ServiceError(404, 'NOT_FOUND', 'No such challenge, or it has expired.');
       return { challenge };
     },
   );
@@ -135,12 +147,14 @@ export function logonRoutes(app: App, ctx: RouteContext): void {
         description: 'Another batch than the one the challenge was made for fails with AUTH009.',
         security: backend.security,
         body: Body({ challengeId: ChallengeId, key: Key, transactions: Transactions }),
-        response: { 200: SigningReply, ...REFUSALS },
+        response: { 200: SigningReply, ...KEY_REFUSALS },
       },
     },
     async (request) => {
       const { challengeId, key, transactions } = request.body;
-      return answered(ctx.verifier.completeSigning(challengeId, key, transactions).then((result) => ({ result })));
+      return answered(
+        ctx.verifier.completeSigning(challengeId, key, transactions).then((result) => ({ result })),
+      );
     },
   );
 }

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { type App, attemptLimit, guard, type RouteContext } from './context.js';
 import { Body, ChallengeId, Key, NO_CONTROL, Origin, Password, TokenSerial, UserId } from './fields.js';
-import { ChallengeReply, Done, REFUSALS, TokenActionReply } from './replies.js';
+import { ChallengeReply, Done, Nullable, REFUSALS, TokenActionReply } from './replies.js';
 
 /**
  * What the seed gives users to do themselves, called by the backend for a user logged on in its
@@ -45,7 +45,7 @@ export function selfServiceRoutes(app: App, ctx: RouteContext): void {
           userId: UserId,
           alias: Type.Union([Type.String({ minLength: 1, maxLength: 64, pattern: NO_CONTROL }), Type.Null()]),
         }),
-        response: { 200: Type.Object({ alias: Type.Union([Type.String(), Type.Null()]) }), ...REFUSALS },
+        response: { 200: Type.Object({ alias: Nullable(Type.String()) }), ...REFUSALS },
       },
     },
     async (request) => ({ alias: await v.setAlias(request.body.userId, request.body.alias) }),

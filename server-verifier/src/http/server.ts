@@ -36,7 +36,10 @@ export async function startVerifierHttpServer(
     close() {
       closing ??= (async () => {
         state.closing = true;
-        const cutOff = setTimeout(() => app.server.closeAllConnections(), service.options.timeouts.shutdownMs);
+        const cutOff = setTimeout(
+          () => app.server.closeAllConnections(),
+          service.options.timeouts.shutdownMs,
+        );
         try {
           await app.close();
         } finally {
