@@ -10,8 +10,8 @@ import {
 } from '@nemid-sim/server-verifier/http';
 import { raceVerifier } from '../stores/concurrency-setup.js';
 
-export const BACKEND_KEY = 'b'.repeat(20) + '-backend-key';
-export const ADMIN_KEY = 'a'.repeat(20) + '-admin-key';
+export const BACKEND_KEY = 'backend-key-0123456789-test';
+export const ADMIN_KEY = 'admin-key-0123456789-test';
 
 /** The service's JSON reply; a test reads the part it expects and fails if it is missing. */
 export interface ReplyBody {
