@@ -102,6 +102,8 @@ export async function buildVerifierService(
     }
   });
   app.addHook('onSend', async (_request, reply, payload) => {
+    // During shutdown a finished request's connection is not kept for another.
+    if (state.closing) reply.header('connection', 'close');
     reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
     return payload;
