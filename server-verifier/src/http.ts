@@ -1,6 +1,6 @@
 /** The HTTP service: `@nemid-sim/server-verifier/http`. */
 export { buildVerifierService, type VerifierService } from './http/app.js';
-export { type RunningVerifierHttp, startVerifierHttpServer } from './http/server.js';
+export { REDACTED_PATHS } from './http/logging.js';
 export {
   DEFAULTS as SERVICE_DEFAULTS,
   type RateLimit,
@@ -8,4 +8,4 @@ export {
   type ServiceOptions,
   type Timeouts,
 } from './http/options.js';
-export { REDACTED_PATHS } from './http/logging.js';
+export { type RunningVerifierHttp, startVerifierHttpServer } from './http/server.js';
