@@ -168,7 +168,7 @@ describe('nemid server', () => {
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(stderr).toMatch(/POST \/v1\/logon 200/);
+    expect(stderr).toMatch(/"method":"POST","route":"\/v1\/logon","url":"\/v1\/logon","status":200/);
     expect(stderr).toMatch(/server stopped/);
     expect(stderr).not.toContain(PASSWORD);
     expect(stderr).not.toContain(key);
