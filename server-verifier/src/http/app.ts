@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Verifier } from '../verifier.js';
 import { ApiKeys } from './auth.js';
-import type { App, RouteContext } from './context.js';
+import type { App, RouteContext, ServiceState } from './context.js';
 import { errorFields, loggerOptions, requestId } from './logging.js';
 import { ServiceMetrics } from './metrics.js';
 import { DEFAULTS, type ResolvedOptions, resolveOptions, type ServiceOptions } from './options.js';
@@ -20,9 +20,11 @@ import { selfServiceRoutes } from './routes-self-service.js';
 export interface VerifierService {
   readonly app: App;
   readonly options: ResolvedOptions;
-  /** True from the start of shutdown: /ready answers 503 and new requests are refused. */
-  readonly state: { closing: boolean };
+  readonly state: ServiceState;
 }
+
+/** How long /ready reports a database that refused work, unless a request succeeds before. */
+export const UNAVAILABLE_REPORTED_MS = 5_000;
 
 /**
  * The verifier over HTTP: Fastify with every body, parameter and reply declared as JSON Schema
@@ -61,7 +63,7 @@ export async function buildVerifierService(
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const state = { closing: false };
+  const state: ServiceState = { closing: false, unavailableUntil: 0 };
   const keys = new ApiKeys(o);
   const metrics = new ServiceMetrics();
   const unsubscribe = verifier.subscribe((e) => metrics.event(e));
@@ -110,6 +112,7 @@ export async function buildVerifierService(
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unknown';
+    if (reply.statusCode < 300 && route.startsWith('/v1/')) state.unavailableUntil = 0;
     metrics.request(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     request.log.info(
       {
@@ -123,7 +126,10 @@ export async function buildVerifierService(
     );
   });
 
-  app.setErrorHandler((err, request, reply) => answerError(err, request, reply, metrics));
+  app.setErrorHandler((err, request, reply) => {
+    if (refusalOf(err).kind === 'unavailable') state.unavailableUntil = Date.now() + UNAVAILABLE_REPORTED_MS;
+    return answerError(err, request, reply, metrics);
+  });
   const methods = staticRouteMethods(app);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];

@@ -15,6 +15,16 @@ export type App = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
+export interface ServiceState {
+  /** True from the start of shutdown: /ready answers 503 and new requests are refused. */
+  closing: boolean;
+  /**
+   * Until when /ready answers 503 after the database refused work (UNAVAILABLE): a full disk still
+   * answers reads, so the read /ready makes would not show it. A success ends it sooner.
+   */
+  unavailableUntil: number;
+}
+
 /** What the route modules share. */
 export interface RouteContext {
   readonly verifier: Verifier;

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { type App, type RouteContext, sendText } from './context.js';
+import { type App, type RouteContext, type ServiceState, sendText } from './context.js';
 import { errorFields } from './logging.js';
 import { UNAVAILABLE_RETRY_AFTER_S } from './refusals.js';
 import { ErrorReply } from './replies.js';
@@ -8,7 +8,7 @@ import { ErrorReply } from './replies.js';
  * For operators and their tools, without an API key (serve on a private network): liveness,
  * readiness (the database answers), Prometheus metrics and the OpenAPI document.
  */
-export function opsRoutes(app: App, ctx: RouteContext, state: { closing: boolean }): void {
+export function opsRoutes(app: App, ctx: RouteContext, state: ServiceState): void {
   const tags = ['operations'];
 
   app.get(
@@ -28,8 +28,10 @@ export function opsRoutes(app: App, ctx: RouteContext, state: { closing: boolean
     {
       schema: {
         tags,
-        summary: 'Readiness: the database answers a read, and the service is not shutting down',
-        description: '503 UNAVAILABLE (with Retry-After) while the database is down or during shutdown.',
+        summary: 'Readiness: the database answers, and the service is not shutting down',
+        description:
+          '503 UNAVAILABLE (with Retry-After) while the database does not answer a read, for 5 s after it ' +
+          'refused work (a full disk still answers reads) unless a request succeeds meanwhile, and during shutdown.',
         response: { 200: Type.Object({ ready: Type.Literal(true) }), 503: ErrorReply },
       },
     },
@@ -39,6 +41,12 @@ export function opsRoutes(app: App, ctx: RouteContext, state: { closing: boolean
           .code(503)
           .header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S))
           .send({ error: { code: 'UNAVAILABLE', message: 'The service is shutting down.' } });
+      }
+      if (Date.now() < state.unavailableUntil) {
+        return reply
+          .code(503)
+          .header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S))
+          .send({ error: { code: 'UNAVAILABLE', message: 'The database refused work a moment ago.' } });
       }
       try {
         // A cheap indexed read that every store does against the database itself.

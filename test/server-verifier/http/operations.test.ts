@@ -138,8 +138,10 @@ describe('database faults', () => {
       };
       expect(warn.cause.message).toContain('57P01');
       down = false;
-      expect((await s.call('/ready', undefined, { key: 'none' })).status).toBe(200);
+      // /ready goes on reporting it for a few seconds, unless a request succeeds meanwhile.
+      expect((await s.call('/ready', undefined, { key: 'none' })).status).toBe(503);
       expect((await s.call('/v1/logon', body)).status).toBe(200);
+      expect((await s.call('/ready', undefined, { key: 'none' })).status).toBe(200);
       const metrics = (await s.call('/metrics', undefined, { key: 'none' })).text;
       expect(metrics).toMatch(/^nemid_database_unavailable_total 1$/m);
     } finally {
