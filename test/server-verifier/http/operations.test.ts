@@ -198,7 +198,7 @@ describe('housekeeping and shutdown', () => {
         await s.call('/v1/logon', { userId: u.login, password: RACE_PASSWORD, providerId: RACE_PROVIDER })
       ).body.challenge;
       expect(await store.getChallenge(c.challengeId)).not.toBeNull();
-      now = c.expiresAt + 1;
+      now = Number(c.expiresAt) + 1;
       await eventually(
         async () => (await store.getChallenge(c.challengeId)) === null,
         'the challenge purged',

@@ -59,18 +59,13 @@ export async function startService(
   });
   const call: TestService['call'] = async (path, body, init = {}) => {
     const key = init.key ?? (path.startsWith('/v1/admin') ? 'admin' : 'backend');
-    const auth =
-      key === 'none'
-        ? {}
-        : { authorization: `Bearer ${key === 'backend' ? BACKEND_KEY : key === 'admin' ? ADMIN_KEY : key}` };
+    const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+    if (key !== 'none')
+      headers.authorization = `Bearer ${key === 'backend' ? BACKEND_KEY : key === 'admin' ? ADMIN_KEY : key}`;
     const method = init.method ?? (body === undefined ? 'GET' : 'POST');
     const res = await fetch(`${running.url}${path}`, {
       method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...auth,
-        ...init.headers,
-      },
+      headers: { ...headers, ...init.headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
