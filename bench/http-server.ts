@@ -26,6 +26,8 @@ export interface Job {
   readonly passwordUsers: number;
   /** The service's passwordConcurrency (undefined: its default). */
   readonly passwordConcurrency?: number;
+  /** Answer the key checks here with 64 in flight, without HTTP, and report the rate (`inProcessRate`). */
+  readonly inProcess?: boolean;
   readonly pgUrl: string;
 }
 
@@ -35,6 +37,8 @@ export interface Ready {
   readonly answers: string[];
   /** Log-on bodies (password step) for the password users. */
   readonly passwordLogins: string[];
+  /** With `inProcess`: key checks per second through the Verifier API itself. */
+  readonly inProcessRate?: number;
 }
 
 const MASTER_KEY = new Uint8Array(32).fill(9);
@@ -184,6 +188,25 @@ async function service(job: Job): Promise<Ready> {
     });
     await server.issueCard(userId, { serial: `P${String(n).padStart(9, '0')}`, secret: secretOf(`pw-${n}`) });
     passwordLogins.push(JSON.stringify({ userId: nemIdNumber, password: PASSWORD, providerId: 'bank' }));
+  }
+  if (job.inProcess) {
+    const t0 = performance.now();
+    let next = 0;
+    const lane = async () => {
+      while (next < answers.length) {
+        const { challengeId, key } = JSON.parse(answers[next++]) as { challengeId: string; key: string };
+        await server.completeLogon(challengeId, key);
+      }
+    };
+    await Promise.all(Array.from({ length: 64 }, lane));
+    const inProcessRate = (answers.length * 1000) / (performance.now() - t0);
+    process.once('message', () => {
+      void store
+        .close()
+        .then(cleanup)
+        .then(() => process.exit(0));
+    });
+    return { url: '', answers: [], passwordLogins: [], inProcessRate };
   }
   const running = await startVerifierHttpServer(server, {
     port: 0,

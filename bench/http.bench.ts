@@ -10,7 +10,7 @@
  *
  * Re-run: npx tsc -b && npx tsx bench/http.bench.ts (or `npm run bench -- http`)
  *   NEMID_BENCH_PG or NEMID_TEST_PG: the PostgreSQL server; NEMID_HTTP_ROWS: rows to run
- *   (ceiling,sqlite-card,sqlite-hotp,pg-card,pg-hotp,mixed); NEMID_HTTP_ANSWERS: key checks per
+ *   (ceiling,sqlite-card,in-process,sqlite-hotp,pg-card,pg-hotp,mixed); NEMID_HTTP_ANSWERS: key checks per
  *   row (default 40,000; PostgreSQL gets a third).
  */
 import { fork } from 'node:child_process';
@@ -95,6 +95,17 @@ const figures = (label: string, r: autocannon.Result): Figures => ({
   errors: r.non2xx + r.errors + r.timeouts,
 });
 
+/** The same key checks answered through the Verifier API in the server's process: no HTTP. */
+async function inProcess(label: string, job: Job): Promise<Figures> {
+  return withServer({ ...job, inProcess: true }, async (ready) => ({
+    label,
+    rate: ready.inProcessRate ?? 0,
+    p50: Number.NaN,
+    p99: Number.NaN,
+    errors: 0,
+  }));
+}
+
 async function keyChecks(label: string, job: Job): Promise<Figures> {
   return withServer(job, async (ready) => {
     const bodies = job.server === 'bare' ? Array(job.answers).fill(ready.answers[0]) : ready.answers;
@@ -170,6 +181,6 @@ process.stdout.write('| --- | ---: | ---: | ---: | ---: | ---: |\n');
 for (const r of rows) {
   const share = ceiling === undefined ? '' : `${Math.round((r.rate / ceiling) * 100)} %`;
   process.stdout.write(
-    `| ${r.label} | ${Math.round(r.rate).toLocaleString('en')} | ${share} | ${r.p50} | ${r.p99} | ${r.errors} |\n`,
+    `| ${r.label} | ${Math.round(r.rate).toLocaleString('en')} | ${share} | ${Number.isNaN(r.p50) ? '' : r.p50} | ${Number.isNaN(r.p99) ? '' : r.p99} | ${r.errors} |\n`,
   );
 }
