@@ -156,11 +156,17 @@ if (ROWS.includes('ceiling'))
   rows.push(await keyChecks('bare Fastify route (ceiling)', job('bare', 'card', ANSWERS)));
 if (ROWS.includes('sqlite-card'))
   rows.push(await keyChecks('SQLite, card keys', job('sqlite', 'card', ANSWERS)));
+if (ROWS.includes('in-process'))
+  rows.push(await inProcess('SQLite, card keys, in-process (no HTTP)', job('sqlite', 'card', ANSWERS)));
 if (ROWS.includes('sqlite-hotp'))
   rows.push(await keyChecks('SQLite, HOTP codes', job('sqlite', 'hotp', ANSWERS)));
 const pgAnswers = Math.round(ANSWERS / 3);
 if (ROWS.includes('pg-card'))
   rows.push(await keyChecks('PostgreSQL, card keys', job('postgres', 'card', pgAnswers)));
+if (ROWS.includes('in-process'))
+  rows.push(
+    await inProcess('PostgreSQL, card keys, in-process (no HTTP)', job('postgres', 'card', pgAnswers)),
+  );
 if (ROWS.includes('pg-hotp'))
   rows.push(await keyChecks('PostgreSQL, HOTP codes', job('postgres', 'hotp', pgAnswers)));
 if (ROWS.includes('mixed')) {
