@@ -22,9 +22,9 @@ const PG_URL =
   process.env.NEMID_BENCH_PG ??
   process.env.NEMID_TEST_PG ??
   'postgres://nemid:nemid@127.0.0.1:5432/nemid_test';
-const ROWS = (process.env.NEMID_HTTP_ROWS ?? 'ceiling,sqlite-card,sqlite-hotp,pg-card,pg-hotp,mixed').split(
-  ',',
-);
+const ROWS = (
+  process.env.NEMID_HTTP_ROWS ?? 'ceiling,sqlite-card,in-process,sqlite-hotp,pg-card,pg-hotp,mixed'
+).split(',');
 const ANSWERS = Number(process.env.NEMID_HTTP_ANSWERS ?? 40_000);
 const CONNECTIONS = 64;
 const PASSWORD_CONNECTIONS = 16;
