@@ -11,7 +11,8 @@
  * Re-run: npx tsc -b && npx tsx bench/http.bench.ts (or `npm run bench -- http`)
  *   NEMID_BENCH_PG or NEMID_TEST_PG: the PostgreSQL server; NEMID_HTTP_ROWS: rows to run
  *   (ceiling,sqlite-card,in-process,sqlite-hotp,pg-card,pg-hotp,mixed); NEMID_HTTP_ANSWERS: key checks per
- *   row (default 40,000; PostgreSQL gets a third).
+ *   row (default 40,000; PostgreSQL gets a third); NEMID_HTTP_PROFILE=DIR writes CPU profiles of the
+ *   server processes there.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +40,16 @@ interface Figures {
 }
 
 async function withServer<T>(job: Job, fn: (ready: Ready) => Promise<T>): Promise<T> {
-  const child = fork(SERVER, [JSON.stringify(job)], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const child = fork(SERVER, [JSON.stringify(job)], {
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.NEMID_HTTP_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.NEMID_HTTP_PROFILE}`]
+        : []),
+    ],
+    stdio: 'inherit',
+  });
   const ready = await new Promise<Ready>((resolve, reject) => {
     child.once('message', (m) => resolve(m as Ready));
     child.once('exit', (code) => reject(new Error(`bench server exited ${code}`)));
@@ -172,7 +182,8 @@ if (ROWS.includes('pg-hotp'))
 if (ROWS.includes('mixed')) {
   rows.push(await passwordsAlone());
   rows.push(...(await mixed('mixed, password gate off (64 at once)', 64)));
-  rows.push(...(await mixed('mixed, password gate at its default', undefined)));
+  rows.push(...(await mixed('mixed, password gate at 2 (the default with 4 pool threads)', 2)));
+  rows.push(...(await mixed('mixed, password gate at 1', 1)));
 }
 
 const ceiling = rows.find((r) => r.label.includes('ceiling'))?.rate;
