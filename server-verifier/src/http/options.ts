@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 /** What a deployment sets; every field has a default (DEFAULTS) except the API keys. */
 export interface ServiceOptions {
   /**
@@ -65,10 +67,15 @@ export const DEFAULTS = {
   pskcBodyLimit: 48 * 1024 * 1024,
 } as const;
 
-/** Two of node's four thread-pool threads stay free for the database and the key checks. */
+/**
+ * Two of node's thread-pool threads stay free for the database (SQLite's WAL syncs), and one core
+ * for the event loop that answers the key checks: on two cores, one password step at a time
+ * (BENCHMARKS.md, mixed load).
+ */
 export function defaultPasswordConcurrency(): number {
-  const pool = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
-  return Math.max(1, (Number.isInteger(pool) && pool > 0 ? pool : 4) - 2);
+  const given = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+  const pool = Number.isInteger(given) && given > 0 ? given : 4;
+  return Math.max(1, Math.min(pool - 2, availableParallelism() - 1));
 }
 
 /** Refuses settings that would not work, with one sentence naming the setting. */
