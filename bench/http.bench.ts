@@ -15,14 +15,10 @@
  *   server processes there.
  */
 import { fork } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { defaultPasswordConcurrency } from '@nemid-sim/server-verifier/http';
 import autocannon from 'autocannon';
 import type { Job, Ready } from './http-server.js';
-
-/** The service's default password gate on this machine (as in server-verifier/src/http/options.ts). */
-const defaultGate = () =>
-  Math.max(1, Math.min(Number(process.env.UV_THREADPOOL_SIZE ?? 4) - 2, availableParallelism() - 1));
 
 const PG_URL =
   process.env.NEMID_BENCH_PG ??
@@ -153,7 +149,7 @@ async function passwordsAlone(): Promise<Figures> {
   const job: Job = { server: 'sqlite', factor: 'card', answers: 0, passwordUsers: 32, pgUrl: PG_URL };
   return withServer(job, async (ready) =>
     figures(
-      `password log-ons alone (gate at its default, ${defaultGate()})`,
+      `password log-ons alone (gate at its default, ${defaultPasswordConcurrency()})`,
       await load(ready.url, '/v1/logon', ready.passwordLogins, PASSWORD_CONNECTIONS, 10).done,
     ),
   );

@@ -3,6 +3,7 @@ export { buildVerifierService, type VerifierService } from './http/app.js';
 export { REDACTED_PATHS } from './http/logging.js';
 export {
   DEFAULTS as SERVICE_DEFAULTS,
+  defaultPasswordConcurrency,
   type RateLimit,
   type RateLimits,
   type ServiceOptions,
