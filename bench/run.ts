@@ -1,13 +1,13 @@
 /**
  * `npm run bench [-- part ...]`: runs each part's benchmark in its own process (so one part's heap
  * and JIT state cannot colour another's figures) and prints their tables. Parts: core, key-card,
- * device-sim, server-verifier.
+ * device-sim, server-verifier, http.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const PARTS = ['core', 'key-card', 'device-sim', 'server-verifier'] as const;
+const PARTS = ['core', 'key-card', 'device-sim', 'server-verifier', 'http'] as const;
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !(PARTS as readonly string[]).includes(w));
 if (unknown.length > 0) {

@@ -1,7 +1,12 @@
 /** The HTTP service: `@nemid-sim/server-verifier/http`. */
+export { buildVerifierService, type VerifierService } from './http/app.js';
+export { REDACTED_PATHS } from './http/logging.js';
 export {
-  createVerifierHttpServer,
-  type RunningVerifierHttp,
-  startVerifierHttpServer,
-  type VerifierHttpOptions,
-} from './http/server.js';
+  DEFAULTS as SERVICE_DEFAULTS,
+  defaultPasswordConcurrency,
+  type RateLimit,
+  type RateLimits,
+  type ServiceOptions,
+  type Timeouts,
+} from './http/options.js';
+export { type RunningVerifierHttp, startVerifierHttpServer } from './http/server.js';

@@ -108,11 +108,13 @@ export class Verifier {
   private readonly engines: Engines;
   private readonly pseudonyms: PseudonymCache;
   private readonly phoneService: PhoneService | undefined;
+  private readonly listeners = new Set<(event: VerifierEvent) => void>();
 
   constructor(options: VerifierOptions) {
     const keys = deriveKeys(options.masterKey);
     const random = options.random ?? systemRandom;
     const onEvent = options.onEvent;
+    const listeners = this.listeners;
     this.ctx = {
       store: options.store,
       clock: options.clock ?? systemClock,
@@ -120,7 +122,10 @@ export class Verifier {
       policy: resolvePolicy(options.policy),
       box: new SecretBox(keys.secrets, random),
       keys,
-      emit: (e) => onEvent?.(e),
+      emit: (e) => {
+        onEvent?.(e);
+        for (const listen of listeners) listen(e);
+      },
     };
     this.engines = new Engines(this.ctx.box);
     this.pseudonyms = new PseudonymCache(keys.pseudonyms);
@@ -129,6 +134,15 @@ export class Verifier {
 
   get policy() {
     return this.ctx.policy;
+  }
+
+  /**
+   * Also sends every event to `listener` (which must not throw), for a part that gets a verifier
+   * made elsewhere, such as the HTTP service counting lockouts. Returns the way to stop.
+   */
+  subscribe(listener: (event: VerifierEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /**

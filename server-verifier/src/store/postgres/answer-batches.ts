@@ -70,6 +70,10 @@ export class AnswerBatches {
       for (const p of batch) p.reject(postgresError(err));
       return;
     }
+    // A checked-out client's 'error' (the server ended the session between two queries) would
+    // otherwise be uncaught and end the process; the failed query itself reports it.
+    const ignore = () => undefined;
+    client.on('error', ignore);
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -82,6 +86,7 @@ export class AnswerBatches {
       });
       for (const p of batch) p.reject(postgresError(err));
     } finally {
+      client.off('error', ignore);
       client.release(broken);
     }
   }

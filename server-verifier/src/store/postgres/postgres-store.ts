@@ -178,6 +178,10 @@ export class PostgresStore implements Store {
     } catch (err) {
       throw postgresError(err);
     }
+    // A checked-out client's 'error' (the server ended the session between two queries) would
+    // otherwise be uncaught and end the process; the failed query itself reports it.
+    const ignore = () => undefined;
+    client.on('error', ignore);
     let broken: unknown;
     try {
       await client.query('BEGIN');
@@ -190,6 +194,7 @@ export class PostgresStore implements Store {
       });
       throw postgresError(err);
     } finally {
+      client.off('error', ignore);
       // A connection that could not even roll back is not handed out again.
       client.release(broken instanceof Error ? broken : undefined);
     }
