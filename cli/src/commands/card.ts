@@ -88,7 +88,7 @@ export function registerCardCommands(program: Command, io: CliIo): void {
       const batch = createBatch({ count: opts.count, randomBytes, now: new Date(), batchId, numbers });
       await writeBatchFile(opts.out, batch, key, randomBytes, opts.force ?? false);
       io.stdout.write(
-        `batch ${batch.batchId}: ${batch.cards.length} cards, ${describeRange(numbers)}, written to ${opts.out}\n`,
+        `batch ${batch.batchId}: ${batch.cards.length} card${batch.cards.length === 1 ? '' : 's'}, ${describeRange(numbers)}, written to ${opts.out}\n`,
       );
     });
 
