@@ -105,11 +105,17 @@ describe('npm start on a fresh clone', () => {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let screen = '';
+    let quit = false;
+    // The device may close its terminal before `script` stops reading: that is not a failure.
+    device.stdin.on('error', () => {});
     const serial = printed(/key display: (\d{4} \d{4} \d{4} \d{4})/);
     const code = await new Promise<number | null>((resolve) => {
       device.stdout.on('data', (d: Buffer) => {
         screen += d.toString();
-        if (screen.includes(`serial ${serial}`)) device.stdin.write('q');
+        if (!quit && screen.includes(`serial ${serial}`)) {
+          quit = true;
+          device.stdin.write('q');
+        }
       });
       device.once('exit', resolve);
     });

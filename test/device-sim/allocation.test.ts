@@ -16,7 +16,18 @@ interface Measured {
 function runProbe(args: string[]): Measured[] {
   const r = spawnSync(
     process.execPath,
-    ['--max-semi-space-size=1', '--min-semi-space-size=1', '--import', 'tsx', probe, ...args],
+    [
+      '--max-semi-space-size=1',
+      '--min-semi-space-size=1',
+      // Optimise on the main thread: on a loaded machine a background compile can finish late,
+      // and the interpreter's boxed numbers before it would be counted against the device.
+      '--no-concurrent-recompilation',
+      '--no-concurrent-osr',
+      '--import',
+      'tsx',
+      probe,
+      ...args,
+    ],
     { encoding: 'utf8', timeout: 120_000 },
   );
   if (r.status !== 0) throw new Error(`gc probe failed: ${r.stderr}`);

@@ -207,14 +207,34 @@ export class MemoryStore implements Store {
       this.challenges,
       (ins.challenges ?? []).map((c) => c.id),
     );
-    checkUnique(
-      merged(this.users, users, (u) => u.id),
-      users,
-    );
-    checkOneHeldToken(
-      merged(this.tokens, tokens, (t) => t.serial),
-      tokens,
-    );
+    // Only rows whose unique values changed can break uniqueness; checking just those keeps an
+    // answer's write from copying the whole table.
+    const renamed = users.filter((u) => {
+      const before = this.users.get(u.id);
+      return (
+        before === undefined ||
+        before.nemIdNumber !== u.nemIdNumber ||
+        before.cpr !== u.cpr ||
+        before.alias !== u.alias
+      );
+    });
+    if (renamed.length > 0)
+      checkUnique(
+        merged(this.users, users, (u) => u.id),
+        renamed,
+      );
+    const handedOver = tokens.filter((t) => {
+      const before = this.tokens.get(t.serial);
+      return (
+        before === undefined || before.userId !== t.userId || holdsToken(before.state) !== holdsToken(t.state)
+      );
+    });
+    if (handedOver.length > 0) {
+      checkOneHeldToken(
+        merged(this.tokens, tokens, (t) => t.serial),
+        handedOver,
+      );
+    }
     for (const u of users) this.users.set(u.id, copy(u));
     for (const p of [...(ins.passwords ?? []), ...(upd.passwords ?? [])])
       this.passwords.set(p.userId, copy(p));
