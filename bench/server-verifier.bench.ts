@@ -18,10 +18,11 @@
  *   Narrowing and tuning: NEMID_BENCH_STORES (memory,sqlite,postgres), NEMID_BENCH_SQLITE (rows such
  *   as full-grouped), NEMID_BENCH_FACTORS (card,hotp,totp), NEMID_BENCH_CONCURRENCY (in flight per
  *   instance), NEMID_BENCH_USERS_PER_IN_FLIGHT, NEMID_BENCH_PG_POOL; NEMID_BENCH_VERBOSE=1 prints
- *   every measurement behind a median.
+ *   every measurement behind a median; NEMID_BENCH_PROFILE=DIR writes a CPU profile of each timed round.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -167,6 +168,36 @@ function cardKey(c: ChallengeView): string {
   return formatCode(engine.key(engine.slotOf(Number(c.keyNumber))), 6);
 }
 
+/**
+ * NEMID_BENCH_PROFILE=DIR: a CPU profile of each timed round (and of nothing else), written to DIR
+ * as `<row>-<factor>-<n>.cpuprofile` for Chrome's DevTools or any .cpuprofile reader.
+ */
+const profiler = process.env.NEMID_BENCH_PROFILE ? timedProfiler(process.env.NEMID_BENCH_PROFILE) : undefined;
+
+function timedProfiler(dir: string) {
+  mkdirSync(dir, { recursive: true });
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, (err, result) => (err ? reject(err) : resolve(result))),
+    );
+  let n = 0;
+  let enabled = false;
+  return {
+    async start() {
+      if (!enabled) await post('Profiler.enable');
+      enabled = true;
+      await post('Profiler.start');
+    },
+    async stop(label: string, factor: string) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      const name = `${label.replace(/[^A-Za-z0-9]+/g, '-')}-${factor}-${++n}.cpuprofile`;
+      writeFileSync(join(dir, name), JSON.stringify(profile));
+    },
+  };
+}
+
 /** Runs `tasks` with at most `limit` in flight. */
 async function limited(tasks: readonly (() => Promise<unknown>)[], limit: number): Promise<void> {
   let next = 0;
@@ -207,6 +238,7 @@ async function measure(setup: Setup, users: BenchUser[], factor: 'card' | 'hotp'
         key: factor === 'card' ? cardKey(c) : tokenCode(u, factor, setup.clock.now),
       };
     });
+    await profiler?.start();
     const t0 = performance.now();
     await Promise.all(
       setup.instances.map((inst, k) =>
@@ -217,6 +249,7 @@ async function measure(setup: Setup, users: BenchUser[], factor: 'card' | 'hotp'
       ),
     );
     ms += performance.now() - t0;
+    await profiler?.stop(setup.label, factor);
     done += answers.length;
   }
   return (done * 1000) / ms;

@@ -187,54 +187,29 @@ export class MemoryStore implements Store {
     const upd = writes.update ?? {};
     const users = [...(ins.users ?? []), ...(upd.users ?? [])];
     const tokens = [...(ins.tokens ?? []), ...(upd.tokens ?? [])];
-    this.checkNew(
-      'users.id',
-      this.users,
-      (ins.users ?? []).map((u) => u.id),
-    );
-    this.checkNew(
-      'cards.serial',
-      this.cards,
-      (ins.cards ?? []).map((c) => c.serial),
-    );
-    this.checkNew(
-      'tokens.serial',
-      this.tokens,
-      (ins.tokens ?? []).map((t) => t.serial),
-    );
-    this.checkNew(
-      'challenges.id',
-      this.challenges,
-      (ins.challenges ?? []).map((c) => c.id),
-    );
-    // Only rows whose unique values changed can break uniqueness; checking just those keeps an
+    const inserted: [string, ReadonlyMap<string, unknown>, readonly string[]][] = [
+      ['users.id', this.users, (ins.users ?? []).map((u) => u.id)],
+      ['cards.serial', this.cards, (ins.cards ?? []).map((c) => c.serial)],
+      ['tokens.serial', this.tokens, (ins.tokens ?? []).map((t) => t.serial)],
+      ['challenges.id', this.challenges, (ins.challenges ?? []).map((c) => c.id)],
+    ];
+    for (const [what, table, keys] of inserted) this.checkNew(what, table, keys);
+    // Only rows whose unique values change can break uniqueness; checking just those keeps an
     // answer's write from copying the whole table.
-    const renamed = users.filter((u) => {
-      const before = this.users.get(u.id);
-      return (
-        before === undefined ||
-        before.nemIdNumber !== u.nemIdNumber ||
-        before.cpr !== u.cpr ||
-        before.alias !== u.alias
-      );
-    });
+    const uniques = (u?: UserRecord) => JSON.stringify(u && [u.nemIdNumber, u.cpr, u.alias]);
+    const renamed = users.filter((u) => uniques(this.users.get(u.id)) !== uniques(u));
     if (renamed.length > 0)
       checkUnique(
         merged(this.users, users, (u) => u.id),
         renamed,
       );
-    const handedOver = tokens.filter((t) => {
-      const before = this.tokens.get(t.serial);
-      return (
-        before === undefined || before.userId !== t.userId || holdsToken(before.state) !== holdsToken(t.state)
-      );
-    });
-    if (handedOver.length > 0) {
+    const holder = (t?: TokenRecord) => JSON.stringify(t && [t.userId, holdsToken(t.state)]);
+    const handedOver = tokens.filter((t) => holder(this.tokens.get(t.serial)) !== holder(t));
+    if (handedOver.length > 0)
       checkOneHeldToken(
         merged(this.tokens, tokens, (t) => t.serial),
         handedOver,
       );
-    }
     for (const u of users) this.users.set(u.id, copy(u));
     for (const p of [...(ins.passwords ?? []), ...(upd.passwords ?? [])])
       this.passwords.set(p.userId, copy(p));
