@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runGcProbe } from '../helpers/gc-probe.js';
 
 const probe = fileURLToPath(new URL('./gc-probe.ts', import.meta.url));
 const CALLS = 2 ** 18;
@@ -12,27 +12,7 @@ interface Measured {
   sink: number;
 }
 
-/** Runs gc-probe.ts with a 1 MB young generation, where any allocation per call forces scavenges. */
-function runProbe(args: string[]): Measured[] {
-  const r = spawnSync(
-    process.execPath,
-    [
-      '--max-semi-space-size=1',
-      '--min-semi-space-size=1',
-      // Optimise on the main thread: on a loaded machine a background compile can finish late,
-      // and the interpreter's boxed numbers before it would be counted against the core.
-      '--no-concurrent-recompilation',
-      '--no-concurrent-osr',
-      '--import',
-      'tsx',
-      probe,
-      ...args,
-    ],
-    { encoding: 'utf8', timeout: 120_000 },
-  );
-  if (r.status !== 0) throw new Error(`gc probe failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '[]') as Measured[];
-}
+const runProbe = (args: string[]) => runGcProbe<Measured>(probe, args);
 
 // 2^18 calls of each kind: an allocation of even 8 bytes per call would fill the 1 MB young
 // generation twice over. The second test shows that one small allocation per call is seen.

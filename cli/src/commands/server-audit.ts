@@ -2,7 +2,7 @@ import type { AuditEntry } from '@nemid-sim/server-verifier';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { integerOption } from '../options.js';
-import { addUserOption, addVerifierOptions, type VerifierOpts, withUser } from './server-store.js';
+import { addUserOption, addVerifierOptions, type UserOpts, withUser } from './server-store.js';
 
 const INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|([+-])(\d{2}):(\d{2})))?$/;
@@ -67,7 +67,7 @@ export function registerServerAuditCommand(user: Command): void {
           integerOption('--limit', 1, 1_000_000),
         ),
       ),
-  ).action(async (opts: VerifierOpts & { user: string; since?: number; until?: number; limit?: number }) => {
+  ).action(async (opts: UserOpts & { since?: number; until?: number; limit?: number }) => {
     if (opts.since !== undefined && opts.until !== undefined && opts.since >= opts.until) {
       throw new UsageError('--since must be before --until');
     }

@@ -7,13 +7,12 @@ import { addBatchOptions, type BatchOpts, openBatch } from './card-batch.js';
 import {
   addUserOption,
   addVerifierOptions,
+  type UserOpts,
   type VerifierOpts,
   withUser,
   withVerifier,
 } from './server-store.js';
 import { describeCard } from './server-user.js';
-
-type UserOpts = VerifierOpts & { user: string };
 
 /** `nemid server card ...`: key cards from a print shop's batch to a user, and blocking them (KC-3, KC-5). */
 export function registerServerCardCommands(server: Command): void {

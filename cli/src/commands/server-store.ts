@@ -51,6 +51,9 @@ export function addVerifierOptions(cmd: Command): Command {
   );
 }
 
+/** The options of a command that names a user with --user. */
+export type UserOpts = VerifierOpts & { user: string };
+
 /** --user, the way every command names a user. */
 export function addUserOption(cmd: Command): Command {
   return cmd.requiredOption(
@@ -218,10 +221,7 @@ export async function findUserView(verifier: Verifier, text: string): Promise<Us
 }
 
 /** Runs `fn` on the user that --user names (as found, before `fn` changed anything). */
-export function withUser<T>(
-  opts: VerifierOpts & { user: string },
-  fn: (v: Verifier, user: UserView) => Promise<T>,
-): Promise<T> {
+export function withUser<T>(opts: UserOpts, fn: (v: Verifier, user: UserView) => Promise<T>): Promise<T> {
   return withVerifier(opts, async (v) => fn(v, await findUserView(v, opts.user)));
 }
 

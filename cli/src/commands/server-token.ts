@@ -6,12 +6,11 @@ import { registerServerPskcCommands } from './server-pskc.js';
 import {
   addUserOption,
   addVerifierOptions,
+  type UserOpts,
   type VerifierOpts,
   withUser,
   withVerifier,
 } from './server-store.js';
-
-type UserOpts = VerifierOpts & { user: string };
 
 /** `nemid server token ...`: key displays from a vendor to a user, and blocking them (T-5, T-7, T-8). */
 export function registerServerTokenCommands(server: Command): void {

@@ -7,12 +7,11 @@ import {
   addUserOption,
   addVerifierOptions,
   readStdinLine,
+  type UserOpts,
   type VerifierOpts,
   withUser,
   withVerifier,
 } from './server-store.js';
-
-type UserOpts = VerifierOpts & { user: string };
 
 const CHANNELS = ['bank', 'support', 'sms'] as const;
 
