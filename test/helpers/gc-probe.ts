@@ -14,6 +14,8 @@ export function runGcProbe<T>(probe: string, args: readonly string[]): T[] {
       // and the interpreter's boxed numbers before it would be counted against the code measured.
       '--no-concurrent-recompilation',
       '--no-concurrent-osr',
+      // The probe empties the young generation before it measures.
+      '--expose-gc',
       '--import',
       'tsx',
       probe,
