@@ -2,7 +2,8 @@
  * Server-verifier benchmark: key-card and key-display (HOTP, TOTP) verifications per second through
  * the public Verifier API, on the memory store, SQLite (one process; both durability settings) and
  * PostgreSQL (one instance, and two instances with separate pools), plus the cost of a window-100
- * HOTP search in the core.
+ * HOTP search in the core. With SQLite rows it also measures SQLite alone committing what 64
+ * answers write (sqlite-commit-floor.ts): the floor under any store that commits on the event loop.
  *
  * A "verification" is one `completeLogon`: one unit of work (`Store.answer`) that consumes the
  * challenge and holds its card or token, lets the domain decide (the key or code, the lockout, the
@@ -43,6 +44,7 @@ import {
 import { openPostgresStore } from '@nemid-sim/server-verifier/postgres';
 import { openSqliteStore } from '@nemid-sim/server-verifier/sqlite';
 import pg from 'pg';
+import { type CommitFloor, sqliteCommitFloor } from './sqlite-commit-floor.js';
 
 const QUICK = process.env.NEMID_BENCH_QUICK === '1';
 const PG_URL =
@@ -394,6 +396,7 @@ const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
+  const floors: CommitFloor[] = [];
   const only = (process.env.NEMID_BENCH_STORES ?? 'memory,sqlite,postgres').split(',');
   if (only.includes('memory')) rows.push(await run(memorySetup()));
   if (only.includes('sqlite')) {
@@ -404,9 +407,10 @@ async function main(): Promise<void> {
         if (pick === undefined || pick.includes(`${durability}-${mode}`))
           rows.push(await run(sqliteSetup(durability, mode)));
       }
+      floors.push(sqliteCommitFloor(tmp, durability, IN_FLIGHT, QUICK ? 50 : 400));
     }
   }
-  if (!only.includes('postgres')) return print(rows);
+  if (!only.includes('postgres')) return print(rows, floors);
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
   const schemas: string[] = [];
@@ -427,10 +431,10 @@ async function main(): Promise<void> {
     for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
     await admin.end();
   }
-  print(rows);
+  print(rows, floors);
 }
 
-function print(rows: readonly Row[]): void {
+function print(rows: readonly Row[], floors: readonly CommitFloor[]): void {
   const w10 = hotpWindowCost(10);
   const w100 = hotpWindowCost(100);
 
@@ -439,6 +443,17 @@ function print(rows: readonly Row[]): void {
     '|---|---:|---:|---:|',
     ...rows.map((r) => `| ${r.label} | ${fmt(r.card)} | ${fmt(r.hotp)} | ${fmt(r.totp)} |`),
     '',
+    ...(floors.length === 0
+      ? []
+      : [
+          `| SQLite alone: a commit of the ${2 * IN_FLIGHT} pages ${IN_FLIGHT} answers write (bench/sqlite-commit-floor.ts) | ms per commit | ms to change the rows | answers/s if answering cost nothing else |`,
+          '|---|---:|---:|---:|',
+          ...floors.map(
+            (f) =>
+              `| synchronous=${f.durability.toUpperCase()} | ${f.msPerCommit.toFixed(2)} | ${f.msPerChanges.toFixed(2)} | ${fmt(f.answersPerSecond)} |`,
+          ),
+          '',
+        ]),
     '| HOTP search (core, no match, whole window scanned) | µs per search | searches/s |',
     '|---|---:|---:|',
     `| window 10 (the default look-ahead) | ${w10.toFixed(1)} | ${fmt(1e6 / w10)} |`,
