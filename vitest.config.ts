@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './test/helpers/slow-first-sequencer.js';
 
 const src = (file: string): string => fileURLToPath(new URL(`./${file}`, import.meta.url));
 const pkg = (name: string, file: string) => ({
@@ -30,6 +31,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: the GC-counting and database tests must not fight a full worker pool.
     maxWorkers: 2,
+    sequence: { sequencer: SlowFirstSequencer },
     // Files share their worker's module cache: the sources and their dependencies (Fastify, ink,
     // pdf-lib...) are imported once per worker instead of once per file, which took a third of the
     // run's time. No test changes module state another relies on; the GC-counting probes run in
